@@ -1,0 +1,435 @@
+"""Acts (行为记录): the immutable facts the ledger stores.
+
+An :class:`Act` is one thing that happened in a case: a request filed, a document signed, a
+seal used, leave granted, an incident reported, a deadline missed. Acts are facts in the past
+tense and never change; a correction is a new act (``corrected`` 更正 / ``retracted`` 撤回).
+
+The contract (``shared/spec/act-log.md``) names for each case kind the acts it may hold and
+the data they carry; :mod:`domain.kinds` spells that out as :class:`ActSpec` tables and
+:func:`validate_act` turns a raw JSON object into a typed :class:`Act` or raises
+:class:`~domain.errors.ActError` naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from types import MappingProxyType
+from typing import Any
+
+from domain.errors import ActError
+from domain.timeutil import CHINA_TZ, format_datetime, parse_date, parse_datetime
+
+#: Fields every act carries (内容全、时间准、责任明 — standardization:篇四(二)3).
+REQUIRED_TOP_FIELDS = ("case", "kind", "act", "at", "by", "unit")
+
+#: The actor id the ledger itself uses (the clock, imports of the org chart).
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    """A data field's type: ``name`` for messages, ``parse`` to convert/validate, ``dump`` to JSON."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    dump: Callable[[Any], Any] = lambda v: v
+    ref: str | None = None  # "person" | "unit" | "post" when the value names an org entity
+
+
+def _str(v: Any) -> str:
+    if isinstance(v, bool) or not isinstance(v, (str, int)):
+        raise ValueError("expected a string")
+    return str(v)
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.lower() in ("true", "false", "yes", "no", "是", "否"):
+        return v.lower() in ("true", "yes", "是")
+    raise ValueError("expected true or false")
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, bool):
+        raise ValueError("expected a whole number")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v)
+    raise ValueError("expected a whole number")
+
+
+def _number(v: Any) -> float | int:
+    if isinstance(v, bool):
+        raise ValueError("expected a number")
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            pass
+    raise ValueError("expected a number")
+
+
+def _datetime(v: Any) -> datetime:
+    return parse_datetime(v, default_tz=CHINA_TZ)
+
+
+def _date(v: Any) -> date:
+    return parse_date(v)
+
+
+def _str_list(v: Any) -> tuple[str, ...]:
+    if isinstance(v, str):
+        return (v,)
+    if not isinstance(v, (list, tuple)):
+        raise ValueError("expected a list of strings")
+    return tuple(_str(x) for x in v)
+
+
+def enum(*choices: str) -> FieldType:
+    """A string that must be one of ``choices``."""
+
+    def parse(v: Any) -> str:
+        s = _str(v)
+        if s not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return s
+
+    return FieldType("|".join(choices), parse)
+
+
+STR = FieldType("string", _str)
+BOOL = FieldType("boolean", _bool)
+INT = FieldType("integer", _int)
+NUMBER = FieldType("number", _number)
+DATETIME = FieldType("datetime", _datetime, format_datetime)
+DATE = FieldType("date", _date, lambda d: d.isoformat())
+STR_LIST = FieldType("list of strings", _str_list, list)
+PERSON = FieldType("person id", _str, ref="person")
+PERSON_LIST = FieldType("list of person ids", _str_list, list, ref="person")
+UNIT = FieldType("unit id", _str, ref="unit")
+UNIT_LIST = FieldType("list of unit ids", _str_list, list, ref="unit")
+POST = FieldType("post id", _str, ref="post")
+POST_LIST = FieldType("list of post ids", _str_list, list, ref="post")
+
+
+def _object(v: Any) -> dict[str, Any]:
+    if not isinstance(v, Mapping):
+        raise ValueError("expected an object")
+    return dict(v)
+
+
+OBJECT = FieldType("object", _object)
+#: A leader or office addressed: a post id or a person id (报送对象).
+ADDRESSEE = FieldType("post or person id", _str)
+ADDRESSEE_LIST = FieldType("list of post or person ids", _str_list, list)
+
+
+@dataclass(frozen=True, slots=True)
+class DataField:
+    """One field of an act's ``data`` (数据项)."""
+
+    name: str
+    type: FieldType
+    required: bool = False
+    zh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActSpec:
+    """What one act of a case kind is and carries (行为类型)."""
+
+    name: str
+    zh: str
+    en: str
+    fields: tuple[DataField, ...] = ()
+
+    def field(self, name: str) -> DataField | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseKind:
+    """A kind of case (案件类型), e.g. ``incident`` 突发事件, and the acts it may hold."""
+
+    name: str
+    zh: str
+    en: str
+    acts: Mapping[str, ActSpec]
+
+
+def F(name: str, type_: FieldType, zh: str = "", *, required: bool = False) -> DataField:  # noqa: N802
+    """Shorthand for a :class:`DataField` in the schema tables."""
+    return DataField(name, type_, required, zh)
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """One stored fact (一条行为记录). Immutable; corrections are new acts.
+
+    ``at`` is business time (业务时间, when it happened); ``recorded_at`` is when the ledger
+    stored it (记录时间); ``seq`` its position in the jurisdiction's hash chain.
+    """
+
+    id: str
+    jurisdiction: str
+    case: str
+    kind: str
+    act: str
+    at: datetime
+    by: str
+    unit: str
+    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    recorded_at: datetime | None = None
+    seq: int | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A data field, or ``default`` when absent."""
+        return self.data.get(name, default)
+
+    def to_contract(self) -> dict[str, Any]:
+        """The act as the interchange contract's JSON object (act-log.md)."""
+        return {
+            "id": self.id,
+            "jurisdiction": self.jurisdiction,
+            "case": self.case,
+            "kind": self.kind,
+            "act": self.act,
+            "at": format_datetime(self.at),
+            "by": self.by,
+            "unit": self.unit,
+            "data": dump_data(self.kind, self.act, self.data),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRefs:
+    """What the validator may ask of the org chart (只读引用检查)."""
+
+    is_person: Callable[[str], bool]
+    is_unit: Callable[[str], bool]
+    is_post: Callable[[str], bool]
+
+
+def _kinds() -> Mapping[str, CaseKind]:
+    from domain.kinds import KINDS
+
+    return KINDS
+
+
+def act_spec(kind: str, act: str) -> ActSpec | None:
+    """The spec of ``act`` in case kind ``kind``, including the acts open to any kind."""
+    from domain.kinds import ANY_KIND_ACTS
+
+    k = _kinds().get(kind)
+    if k is None:
+        return None
+    return k.acts.get(act) or ANY_KIND_ACTS.get(act)
+
+
+def dump_data(kind: str, act: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed data back to JSON-compatible values."""
+    spec = act_spec(kind, act)
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        f = spec.field(k) if spec else None
+        if f is not None and v is not None:
+            out[k] = f.type.dump(v)
+        elif isinstance(v, datetime):
+            out[k] = format_datetime(v)
+        elif isinstance(v, date):
+            out[k] = v.isoformat()
+        elif isinstance(v, tuple):
+            out[k] = list(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _err(field: str, zh: str, en: str, code: str = "invalid_field") -> ActError:
+    return ActError(field, zh, en, code=code)
+
+
+def validate_act(
+    raw: Mapping[str, Any],
+    *,
+    jurisdiction: str,
+    refs: OrgRefs | None = None,
+    case_kind_of: Callable[[str], str | None] | None = None,
+    allow_clock_acts: bool = False,
+) -> Act:
+    """Turn a raw contract object into a typed :class:`Act`, or raise :class:`ActError`.
+
+    Refuses only what is malformed (a missing/mistyped field, an unknown person or unit, an
+    act that does not belong to its case's kind, a case id reused with another kind). It
+    never refuses an act for breaking procedure or for arriving out of business-time order.
+    ``case_kind_of`` answers the kind a case already has in the ledger (or None).
+    """
+    if not isinstance(raw, Mapping):
+        raise _err("", "行为记录必须是 JSON 对象", "an act must be a JSON object", "not_an_object")
+    for name in ("id", *REQUIRED_TOP_FIELDS):
+        v = raw.get(name)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise _err(name, f"缺少必填字段 {name}", f"missing required field '{name}'", "missing_field")
+        if name != "at" and not isinstance(v, str):
+            raise _err(name, f"字段 {name} 必须是字符串", f"field '{name}' must be a string", "wrong_type")
+    kind_name = raw["kind"]
+    kinds = _kinds()
+    kind = kinds.get(kind_name)
+    if kind is None:
+        raise _err(
+            "kind",
+            f"未知的案件类型 {kind_name}",
+            f"unknown case kind '{kind_name}' (known: {', '.join(sorted(kinds))})",
+            "unknown_kind",
+        )
+    act_name = raw["act"]
+    spec = act_spec(kind_name, act_name)
+    if spec is None:
+        raise _err(
+            "act",
+            f"行为 {act_name} 不属于案件类型 {kind_name}",
+            f"act '{act_name}' does not belong to case kind '{kind_name}' (allowed: {', '.join(sorted(kind.acts))})",
+            "act_not_of_kind",
+        )
+    if act_name == "deadline_missed" and not allow_clock_acts:
+        raise _err(
+            "act",
+            "deadline_missed 只能由账本时钟记录，不能导入",
+            "'deadline_missed' is recorded by the ledger's clock, never imported by hand",
+            "clock_act",
+        )
+    try:
+        at = parse_datetime(raw["at"])
+    except (ValueError, TypeError) as e:
+        raise _err(
+            "at",
+            f"时间格式错误: {raw['at']!r}（须为带时区的 RFC 3339）",
+            f"malformed time {raw['at']!r}: {e}",
+            "bad_time",
+        ) from e
+    by = raw["by"]
+    unit = raw["unit"]
+    if refs is not None:
+        if by != SYSTEM_ACTOR and not refs.is_person(by) and kind_name != "org":
+            raise _err("by", f"未知人员 {by}", f"unknown person '{by}'", "unknown_person")
+        if not refs.is_unit(unit) and kind_name != "org":
+            raise _err("unit", f"未知单位 {unit}", f"unknown unit '{unit}'", "unknown_unit")
+    case = raw["case"]
+    if case_kind_of is not None:
+        existing = case_kind_of(case)
+        if existing is not None and existing != kind_name:
+            raise _err(
+                "case",
+                f"案件 {case} 已是 {existing} 类型，不能再用作 {kind_name}",
+                f"case '{case}' already exists with kind '{existing}', not '{kind_name}'",
+                "case_kind_mismatch",
+            )
+    data_raw = raw.get("data") or {}
+    if not isinstance(data_raw, Mapping):
+        raise _err("data", "data 必须是对象", "'data' must be an object", "wrong_type")
+    data = parse_data(spec, data_raw, refs=None if kind_name == "org" else refs)
+    return Act(
+        id=raw["id"],
+        jurisdiction=jurisdiction,
+        case=case,
+        kind=kind_name,
+        act=act_name,
+        at=at,
+        by=by,
+        unit=unit,
+        data=MappingProxyType(data),
+    )
+
+
+def parse_data(spec: ActSpec, data_raw: Mapping[str, Any], *, refs: OrgRefs | None = None) -> dict[str, Any]:
+    """Check and convert ``data`` by the act's spec; unknown extra fields are kept as they are."""
+    data: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.name not in data_raw or data_raw[f.name] is None:
+            if f.required:
+                raise _err(
+                    f"data.{f.name}",
+                    f"{spec.name} 缺少数据字段 {f.name}（{f.zh}）",
+                    f"act '{spec.name}' is missing data field '{f.name}'",
+                    "missing_field",
+                )
+            continue
+        try:
+            value = f.type.parse(data_raw[f.name])
+        except (ValueError, TypeError) as e:
+            raise _err(
+                f"data.{f.name}",
+                f"数据字段 {f.name} 类型错误，应为 {f.type.name}",
+                f"data field '{f.name}': {e} (expected {f.type.name})",
+                "wrong_type",
+            ) from e
+        if refs is not None and f.type.ref is not None:
+            check = {"person": refs.is_person, "unit": refs.is_unit, "post": refs.is_post}[f.type.ref]
+            values = value if isinstance(value, tuple) else (value,)
+            for v in values:
+                if not check(v):
+                    label = {"person": "人员", "unit": "单位", "post": "职务"}[f.type.ref]
+                    raise _err(
+                        f"data.{f.name}",
+                        f"数据字段 {f.name} 引用了未知{label} {v}",
+                        f"data field '{f.name}' names an unknown {f.type.ref} '{v}'",
+                        f"unknown_{f.type.ref}",
+                    )
+        data[f.name] = value
+    for k, v in data_raw.items():
+        if k not in data:
+            data[k] = v
+    return data
+
+
+def load_act(obj: Mapping[str, Any], *, recorded_at: datetime | None = None, seq: int | None = None) -> Act:
+    """Rebuild a typed act from its stored JSON form (already validated when stored)."""
+    spec = act_spec(obj["kind"], obj["act"])
+    raw = obj.get("data") or {}
+    data: dict[str, Any] = {}
+    for k, v in raw.items():
+        f = spec.field(k) if spec else None
+        if f is not None and v is not None:
+            try:
+                data[k] = f.type.parse(v)
+            except (ValueError, TypeError):
+                data[k] = v
+        else:
+            data[k] = v
+    return Act(
+        id=obj["id"],
+        jurisdiction=obj["jurisdiction"],
+        case=obj["case"],
+        kind=obj["kind"],
+        act=obj["act"],
+        at=parse_datetime(obj["at"]),
+        by=obj["by"],
+        unit=obj["unit"],
+        data=MappingProxyType(data),
+        recorded_at=recorded_at,
+        seq=seq,
+    )
+
+
+def sort_key(a: Act) -> tuple[datetime, int]:
+    """Business-time order with recorded order breaking ties (业务时间顺序)."""
+    return (a.at, a.seq if a.seq is not None else 0)
+
+
+def in_business_order(acts: Iterable[Act]) -> list[Act]:
+    return sorted(acts, key=sort_key)
+
+
+def as_of_tz(dt: datetime, tz: tzinfo = CHINA_TZ) -> datetime:
+    return dt.astimezone(tz)

@@ -1,0 +1,60 @@
+"""``incoming_document`` 收文: documents received and handled."""
+
+from __future__ import annotations
+
+from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, PERSON, PERSON_LIST, STR, UNIT, ActSpec, CaseKind, F, enum
+
+KIND = CaseKind(
+    "incoming_document",
+    "收文",
+    "incoming document",
+    {
+        a.name: a
+        for a in (
+            ActSpec(
+                "received",
+                "签收",
+                "received",
+                (
+                    F("title", STR, "标题"),
+                    F("from_unit", STR, "来文单位"),
+                    F("level", STR, "来文层级"),
+                    F("same_day", BOOL, "当日办结"),
+                    F("urgent", BOOL, "紧急"),
+                    F("bypassed_level", BOOL, "越级来文"),
+                ),
+            ),
+            ActSpec("passed_to_director", "呈办公室主任", "passed to the office director"),
+            ActSpec("handling_proposed", "拟办", "handling proposed"),
+            ActSpec("submitted_for_signoff", "呈批", "submitted for sign-off", (F("to", ADDRESSEE, "呈送领导"),)),
+            ActSpec(
+                "signed_off",
+                "批示",
+                "signed off",
+                (F("opinion", STR, "意见"), F("name", STR, "签名"), F("date", DATE, "日期")),
+            ),
+            ActSpec(
+                "transferred",
+                "转办",
+                "transferred to the handling unit",
+                (
+                    F("to_unit", UNIT, "承办单位"),
+                    F("handling", enum("in_remit", "needs_approval", "multi_unit", "urgent"), "办理类型"),
+                    F("deadline", DATETIME, "期限"),
+                ),
+            ),
+            ActSpec("completed", "办结", "completed"),
+            ActSpec("archived", "归档", "archived"),
+            ActSpec(
+                "destroyed",
+                "销毁",
+                "destroyed",
+                (
+                    F("classified", BOOL, "涉密"),
+                    F("witnesses", PERSON_LIST, "监销人"),
+                    F("approved_by", PERSON, "批准人"),
+                ),
+            ),
+        )
+    },
+)

@@ -1,0 +1,40 @@
+"""``leave`` 请销假: leave and official travel of officials."""
+
+from __future__ import annotations
+
+from domain.acts import BOOL, DATETIME, PERSON, STR, ActSpec, CaseKind, F, enum
+
+SCOPES = ("in_city", "out_of_city", "out_of_province", "abroad")
+
+KIND = CaseKind(
+    "leave",
+    "请销假",
+    "leave",
+    {
+        a.name: a
+        for a in (
+            ActSpec(
+                "requested",
+                "请假",
+                "requested",
+                (
+                    F("start", DATETIME, "起", required=True),
+                    F("end", DATETIME, "止", required=True),
+                    F("reason", STR, "事由"),
+                    F("scope", enum(*SCOPES), "去向范围"),
+                    F("written", BOOL, "书面请假"),
+                    F("contact", STR, "联系方式"),
+                    F("personal", BOOL, "因私"),
+                ),
+            ),
+            ActSpec("agreed", "同意", "agreed"),
+            ActSpec("reviewed", "审核", "reviewed"),
+            ActSpec("approved", "批准", "approved"),
+            ActSpec("filed", "备案", "filed with an office", (F("office", STR, "备案机关"),)),
+            ActSpec("delegate_named", "明确代理人", "delegate named", (F("person", PERSON, "代理人", required=True),)),
+            ActSpec("departed", "离岗", "departed"),
+            ActSpec("returned", "返岗", "returned"),
+            ActSpec("return_reported", "销假", "return reported"),
+        )
+    },
+)

@@ -1,0 +1,53 @@
+"""``supervision`` 督查: supervision of assigned matters."""
+
+from __future__ import annotations
+
+from domain.acts import BOOL, DATETIME, INT, STR, UNIT, ActSpec, CaseKind, F, enum
+
+KIND = CaseKind(
+    "supervision",
+    "督查督办",
+    "supervision item",
+    {
+        a.name: a
+        for a in (
+            ActSpec(
+                "registered",
+                "立项",
+                "registered",
+                (
+                    F("source", enum("meeting", "instruction", "research"), "来源"),
+                    F("source_case", STR, "来源案件"),
+                    F("source_at", DATETIME, "来源时间"),
+                    F("deadline", DATETIME, "办结时限", required=True),
+                    F("responsible_unit", UNIT, "责任单位"),
+                ),
+            ),
+            ActSpec("assigned", "交办", "assigned", (F("to_unit", UNIT, "承办单位"), F("deadline", DATETIME, "时限"))),
+            ActSpec(
+                "progress_reported",
+                "报告进展",
+                "progress reported",
+                (
+                    F("signed_by_head", BOOL, "主要负责人签字"),
+                    F("sealed", BOOL, "加盖公章"),
+                    F("matters", INT, "事项数"),
+                ),
+            ),
+            ActSpec("extension_requested", "申请延期", "extension requested", (F("new_deadline", DATETIME, "新期限"),)),
+            ActSpec(
+                "extension_approved",
+                "批准延期",
+                "extension approved",
+                (F("new_deadline", DATETIME, "新期限", required=True),),
+            ),
+            ActSpec(
+                "completed",
+                "办结",
+                "completed",
+                (F("report", BOOL, "有办结报告"), F("signed_by_head", BOOL), F("sealed", BOOL), F("matters", INT)),
+            ),
+            ActSpec("terminated", "终止", "terminated", (F("note", STR, "终止说明"),)),
+        )
+    },
+)

@@ -1,0 +1,364 @@
+"""The shape of a rule (规则) and of what it finds.
+
+A rule has a stable ID (``ESC-SKIP-LEVEL``), a family, a default severity, the case kinds
+it reads, and for every pack that cites it a :class:`Citation` — the article and that
+pack's parameters. Its ``check`` turns a case (or, for jurisdiction-wide rules, all cases
+of its kinds) into :class:`Finding` s; its optional ``obligations`` says what act is still
+owed by when, so the ledger's clock can record ``deadline_missed`` 逾期未办.
+
+Define a rule next to its check with :func:`rule`, in the family module named after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Literal
+
+from domain.acts import Act
+from domain.calendar import WorkCalendar
+from domain.org import OrgChart
+
+Severity = Literal["high", "medium", "low"]
+SEVERITY_ZH: Mapping[str, str] = {"high": "严重", "medium": "一般", "low": "提示"}
+FAMILIES: Mapping[str, tuple[str, str]] = {
+    "ESC": ("请示报告", "requests and reports"),
+    "DOC": ("公文处理", "documents"),
+    "MTG": ("会议", "meetings"),
+    "LEV": ("请销假", "leave"),
+    "INC": ("突发事件信息报送", "incident reports"),
+    "SUP": ("督查督办", "supervision"),
+    "SVC": ("首问负责/限时办结", "public service"),
+    "DEC": ("重大决策", "major decisions"),
+    "DIS": ("纪律与奖惩", "discipline"),
+    "RES": ("调研", "field research"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a pack states the rule (条款) and the parameters it gives it."""
+
+    article: str
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    note: str = ""
+
+
+def cite(article: str, note: str = "", **params: Any) -> Citation:
+    """A citation with its parameters, e.g. ``cite("第八十七条", pass_minutes=30)``."""
+    return Citation(article, MappingProxyType(dict(params)), note)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One breach found by a rule, before the engine stamps pack/article/severity on it."""
+
+    at: datetime
+    evidence: tuple[str, ...]
+    message_zh: str
+    message_en: str
+    case: str = ""
+    key: str = ""
+    unit: str | None = None
+    person: str | None = None
+    post: str | None = None
+    severity: Severity | None = None
+    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """An act still owed by ``due`` (应办事项); the clock records ``deadline_missed`` when it passes."""
+
+    rule: str
+    case: str
+    kind: str
+    due: datetime
+    missing: str
+    unit: str
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A finding stamped with its rule's identity (违规记录), as the violations view stores it."""
+
+    id: str
+    rule: str
+    family: str
+    pack: str
+    article: str
+    severity: Severity
+    jurisdiction: str
+    case: str
+    kind: str
+    unit: str | None
+    person: str | None
+    post: str | None
+    at: datetime
+    evidence: tuple[str, ...]
+    message_zh: str
+    message_en: str
+    detail: Mapping[str, Any]
+
+    @staticmethod
+    def make_id(jurisdiction: str, rule: str, case: str, key: str) -> str:
+        h = hashlib.sha256(f"{jurisdiction}\x1f{rule}\x1f{case}\x1f{key}".encode()).hexdigest()[:16]
+        return f"v-{h}"
+
+    def to_dict(self) -> dict[str, Any]:
+        from domain.timeutil import format_datetime
+
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "family": self.family,
+            "pack": self.pack,
+            "article": self.article,
+            "severity": self.severity,
+            "jurisdiction": self.jurisdiction,
+            "case": self.case,
+            "kind": self.kind,
+            "unit": self.unit,
+            "person": self.person,
+            "post": self.post,
+            "at": format_datetime(self.at),
+            "evidence": list(self.evidence),
+            "message": self.message_zh,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "detail": dict(self.detail),
+        }
+
+
+@dataclass
+class Case:
+    """One case's acts in business order (案件), with corrections applied.
+
+    ``history`` keeps every act as stored; ``acts`` is what the rules read: retracted acts
+    (撤回) are dropped and corrected acts (更正) carry their corrected fields.
+    """
+
+    jurisdiction: str
+    id: str
+    kind: str
+    history: list[Act]
+    acts: list[Act] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, acts: Sequence[Act]) -> Case:
+        from domain.rules.corrections import effective_acts
+
+        ordered = sorted(acts, key=lambda a: (a.at, a.seq if a.seq is not None else 0))
+        first = ordered[0]
+        return cls(first.jurisdiction, first.case, first.kind, ordered, effective_acts(ordered))
+
+    @property
+    def unit(self) -> str | None:
+        """The unit on whose behalf the case was opened."""
+        return self.acts[0].unit if self.acts else (self.history[0].unit if self.history else None)
+
+    @property
+    def opened_at(self) -> datetime:
+        return (self.acts or self.history)[0].at
+
+    def all(self, *names: str) -> list[Act]:
+        return [a for a in self.acts if a.act in names]
+
+    def first(self, *names: str) -> Act | None:
+        for a in self.acts:
+            if a.act in names:
+                return a
+        return None
+
+    def last(self, *names: str) -> Act | None:
+        for a in reversed(self.acts):
+            if a.act in names:
+                return a
+        return None
+
+    def has(self, *names: str) -> bool:
+        return any(a.act in names for a in self.acts)
+
+    def missed(self, rule: str) -> list[Act]:
+        """``deadline_missed`` acts the clock recorded for ``rule`` in this case."""
+        return [a for a in self.acts if a.act == "deadline_missed" and a.get("rule") == rule]
+
+
+@dataclass
+class Context:
+    """What a check sees: the rule, its pack and parameters, the org chart and the calendar."""
+
+    rule: Rule
+    org: OrgChart
+    cal: WorkCalendar
+    jurisdiction: str
+    pack: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    case: Case | None = None
+    cases: Sequence[Case] = ()
+
+    @property
+    def c(self) -> Case:
+        assert self.case is not None
+        return self.case
+
+    def params_at(self, at: datetime) -> Mapping[str, Any] | None:
+        """This rule's parameters under the pack in force at ``at``, or None if not in force."""
+        from domain.rules.packs import pack_in_force
+
+        pack = pack_in_force(self.org, at)
+        if pack is None or pack not in self.rule.citations:
+            return None
+        return self.rule.params_for(pack)
+
+    def pack_at(self, at: datetime) -> str | None:
+        from domain.rules.packs import pack_in_force
+
+        pack = pack_in_force(self.org, at)
+        return pack if pack in self.rule.citations else None
+
+    def finding(
+        self,
+        at: datetime,
+        evidence: Iterable[Act | str],
+        zh: str,
+        en: str,
+        *,
+        key: str = "",
+        case: str | None = None,
+        unit: str | None = None,
+        person: str | None = None,
+        post: str | None = None,
+        severity: Severity | None = None,
+        **detail: Any,
+    ) -> Finding:
+        """A finding on the current case; ``unit`` defaults to the case's unit."""
+        ev = tuple(e.id if isinstance(e, Act) else e for e in evidence)
+        if case is None and self.case is not None:
+            case = self.case.id
+        if unit is None and self.case is not None:
+            unit = self.case.unit
+        note = self.cal.fallback_note(*(e.at.date() for e in evidence if isinstance(e, Act)))
+        if note:
+            detail = {**detail, "calendar": note}
+        return Finding(
+            at=at,
+            evidence=ev,
+            message_zh=zh,
+            message_en=en,
+            case=case or "",
+            key=key,
+            unit=unit,
+            person=person,
+            post=post,
+            severity=severity,
+            detail=MappingProxyType(detail),
+        )
+
+    def owe(self, due: datetime, missing: str, *, key: str = "", case: Case | None = None) -> Obligation:
+        """An obligation on the current case (an act still owed by ``due``)."""
+        c = case or self.c
+        return Obligation(self.rule.id, c.id, c.kind, due, missing, c.unit or "", key)
+
+
+CheckFn = Callable[[Context], Iterable[Finding]]
+ObligationFn = Callable[[Context], Iterable[Obligation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A catalog rule: identity, citations per pack (with parameters) and its check."""
+
+    id: str
+    family: str
+    severity: Severity
+    title_zh: str
+    title_en: str
+    kinds: tuple[str, ...]
+    citations: Mapping[str, Citation]
+    check: CheckFn
+    obligations: ObligationFn | None = None
+    scope: Literal["case", "jurisdiction"] = "case"
+    doc: str = ""
+
+    def params_for(self, pack: str) -> Mapping[str, Any]:
+        c = self.citations.get(pack)
+        return c.params if c else MappingProxyType({})
+
+    def article(self, pack: str) -> str:
+        c = self.citations.get(pack)
+        return f"{pack}:{c.article}" if c else ""
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "family": self.family,
+            "severity": self.severity,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "kinds": list(self.kinds),
+            "scope": self.scope,
+            "packs": {
+                p: {"article": f"{p}:{c.article}", "params": dict(c.params), "note": c.note}
+                for p, c in self.citations.items()
+            },
+        }
+
+
+def rule(
+    id: str,
+    *,
+    severity: Severity,
+    zh: str,
+    en: str,
+    kinds: Sequence[str],
+    cites: Mapping[str, Citation | str],
+    scope: Literal["case", "jurisdiction"] = "case",
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule beside its check::
+
+        @rule("INC-PHONE-DEADLINE", severity="high", zh="电话报告超时", en="Phone report late",
+              kinds=("incident",), cites={"dongqu-2012": cite("第一百二十四条(二)", minutes=30)})
+        def inc_phone_deadline(ctx: Context) -> Iterator[Finding]: ...
+
+    Add obligations (for the clock) with ``@inc_phone_deadline.obligations_fn``-style
+    :func:`with_obligations`.
+    """
+
+    def deco(fn: CheckFn) -> Rule:
+        citations = {p: (c if isinstance(c, Citation) else cite(c)) for p, c in cites.items()}
+        return Rule(
+            id=id,
+            family=id.split("-", 1)[0],
+            severity=severity,
+            title_zh=zh,
+            title_en=en,
+            kinds=tuple(kinds),
+            citations=MappingProxyType(citations),
+            check=fn,
+            scope=scope,
+            doc=(fn.__doc__ or "").strip(),
+        )
+
+    return deco
+
+
+def with_obligations(r: Rule) -> Callable[[ObligationFn], Rule]:
+    """Attach an obligations function to a rule and return the new rule::
+
+    @with_obligations(INC_UNREPORTED_BASE)
+    def inc_unreported_due(ctx): ...
+    """
+
+    def deco(fn: ObligationFn) -> Rule:
+        return Rule(**{**r.__dict__, "obligations": fn})
+
+    return deco
+
+
+def no_findings() -> Iterator[Finding]:
+    return iter(())

@@ -1,0 +1,7 @@
+"""DEC rules."""
+
+from __future__ import annotations
+
+from domain.rules.base import Rule
+
+RULES: list[Rule] = []

@@ -1,0 +1,199 @@
+"""Rule evaluation (规则评估): cases in, cited violations and owed obligations out.
+
+Pure and deterministic: the same acts and org chart always give the same violations, in
+the same order, with the same ids — which is what lets the violations projection rebuild
+from scratch to the identical table it keeps incrementally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.acts import SYSTEM_ACTOR, Act
+from domain.calendar import WorkCalendar
+from domain.org import OrgChart
+from domain.rules.base import Case, Context, Finding, Obligation, Rule, Violation
+from domain.rules.packs import pack_in_force
+from domain.timeutil import format_datetime
+
+
+@dataclass
+class Evaluator:
+    """Evaluates the catalog over one jurisdiction's cases with its org chart."""
+
+    org: OrgChart
+    cal: WorkCalendar = field(default_factory=WorkCalendar)
+    rules: Sequence[Rule] | None = None
+
+    def __post_init__(self) -> None:
+        if self.rules is None:
+            from domain.rules.registry import RULES
+
+            self.rules = RULES
+        self._by_kind: dict[str, list[Rule]] = defaultdict(list)
+        self._jur_rules: list[Rule] = []
+        for r in self.rules:
+            if r.scope == "jurisdiction":
+                self._jur_rules.append(r)
+            else:
+                for k in r.kinds:
+                    self._by_kind[k].append(r)
+
+    @property
+    def jurisdiction_rules(self) -> list[Rule]:
+        return self._jur_rules
+
+    def jurisdiction_kinds(self) -> set[str]:
+        """Case kinds that jurisdiction-wide rules read (a change in them re-runs those rules)."""
+        return {k for r in self._jur_rules for k in r.kinds}
+
+    def _ctx(self, r: Rule, case: Case | None = None, cases: Sequence[Case] = ()) -> Context:
+        return Context(rule=r, org=self.org, cal=self.cal, jurisdiction=self.org.jurisdiction, case=case, cases=cases)
+
+    def case_violations(self, case: Case) -> list[Violation]:
+        """Violations of case-scoped rules in one case."""
+        if case.kind == "org" or not case.acts:
+            return []
+        pack = pack_in_force(self.org, case.opened_at)
+        if pack is None:
+            return []
+        out: list[Violation] = []
+        for r in self._by_kind.get(case.kind, ()):
+            if pack not in r.citations:
+                continue
+            ctx = self._ctx(r, case)
+            ctx.pack, ctx.params = pack, r.params_for(pack)
+            out.extend(self._stamp(r, pack, f, case.kind) for f in r.check(ctx))
+        return _dedupe(out)
+
+    def jurisdiction_violations(self, cases: Iterable[Case]) -> list[Violation]:
+        """Violations of jurisdiction-wide rules (cover conflicts, annual caps, quotas …)."""
+        by_kind: dict[str, list[Case]] = defaultdict(list)
+        for c in cases:
+            by_kind[c.kind].append(c)
+        kinds_of = {c.id: c.kind for cs in by_kind.values() for c in cs}
+        out: list[Violation] = []
+        for r in self._jur_rules:
+            rcases = sorted((c for k in r.kinds for c in by_kind.get(k, ())), key=lambda c: (c.opened_at, c.id))
+            if not rcases:
+                continue
+            ctx = self._ctx(r, cases=rcases)
+            for f in r.check(ctx):
+                pack = pack_in_force(self.org, f.at)
+                if pack is None or pack not in r.citations:
+                    continue
+                out.append(self._stamp(r, pack, f, kinds_of.get(f.case, r.kinds[0])))
+        return _dedupe(out)
+
+    def obligations(self, case: Case) -> list[Obligation]:
+        """Acts this case still owes, with their due times (for the clock)."""
+        if case.kind == "org" or not case.acts:
+            return []
+        pack = pack_in_force(self.org, case.opened_at)
+        if pack is None:
+            return []
+        out: list[Obligation] = []
+        for r in self._by_kind.get(case.kind, ()):
+            if r.obligations is None or pack not in r.citations:
+                continue
+            ctx = self._ctx(r, case)
+            ctx.pack, ctx.params = pack, r.params_for(pack)
+            out.extend(r.obligations(ctx))
+        return out
+
+    def _stamp(self, r: Rule, pack: str, f: Finding, kind: str) -> Violation:
+        return Violation(
+            id=Violation.make_id(self.org.jurisdiction, r.id, f.case, f.key),
+            rule=r.id,
+            family=r.family,
+            pack=pack,
+            article=r.article(pack),
+            severity=f.severity or r.severity,
+            jurisdiction=self.org.jurisdiction,
+            case=f.case,
+            kind=kind,
+            unit=f.unit,
+            person=f.person,
+            post=f.post,
+            at=f.at,
+            evidence=f.evidence,
+            message_zh=f.message_zh,
+            message_en=f.message_en,
+            detail=f.detail,
+        )
+
+
+def _dedupe(vs: list[Violation]) -> list[Violation]:
+    """Several findings with one key get distinct, still deterministic ids."""
+    seen: dict[str, int] = {}
+    out: list[Violation] = []
+    for v in vs:
+        n = seen.get(v.id, 0)
+        seen[v.id] = n + 1
+        if n:
+            from dataclasses import replace
+
+            v = replace(v, id=f"{v.id}-{n}")
+        out.append(v)
+    return out
+
+
+def group_cases(acts: Iterable[Act]) -> list[Case]:
+    """Group acts into cases (by jurisdiction and case id), in a stable order."""
+    groups: dict[tuple[str, str], list[Act]] = defaultdict(list)
+    for a in acts:
+        groups[(a.jurisdiction, a.case)].append(a)
+    return [Case.of(v) for _, v in sorted(groups.items())]
+
+
+def evaluate(acts: Iterable[Act], org: OrgChart | None = None, cal: WorkCalendar | None = None) -> list[Violation]:
+    """Every violation in one jurisdiction's acts (in memory). Sorted by time, rule, id."""
+    acts = list(acts)
+    if org is None:
+        org = OrgChart.from_acts(a for a in acts if a.kind == "org")
+    ev = Evaluator(org, cal or WorkCalendar())
+    cases = [c for c in group_cases(a for a in acts if a.kind != "org")]
+    out: list[Violation] = []
+    for c in cases:
+        out.extend(ev.case_violations(c))
+    out.extend(ev.jurisdiction_violations(cases))
+    return sorted(out, key=lambda v: (v.at, v.rule, v.id))
+
+
+def deadline_missed_act(ob: Obligation, jurisdiction: str) -> dict[str, object]:
+    """The contract object the clock records for a missed obligation (逾期未办)."""
+    due = format_datetime(ob.due)
+    h = hashlib.sha256(f"{jurisdiction}\x1f{ob.case}\x1f{ob.rule}\x1f{ob.key}\x1f{due}".encode()).hexdigest()[:20]
+    return {
+        "id": f"dm-{h}",
+        "case": ob.case,
+        "kind": ob.kind,
+        "act": "deadline_missed",
+        "at": due,
+        "by": SYSTEM_ACTOR,
+        "unit": ob.unit,
+        "data": {"rule": ob.rule, "due": due, "missing": ob.missing, "key": ob.key},
+    }
+
+
+def due_obligations(ev: Evaluator, cases: Iterable[Case], now: datetime) -> list[Obligation]:
+    """Obligations whose deadline passed by ``now`` and that the clock has not yet recorded."""
+    out: list[Obligation] = []
+    for c in cases:
+        recorded = {
+            (
+                a.get("rule"),
+                format_datetime(a.get("due")) if isinstance(a.get("due"), datetime) else a.get("due"),
+                a.get("key", ""),
+            )
+            for a in c.history
+            if a.act == "deadline_missed"
+        }
+        for ob in ev.obligations(c):
+            if ob.due <= now and (ob.rule, format_datetime(ob.due), ob.key) not in recorded:
+                out.append(ob)
+    return out

@@ -1,0 +1,79 @@
+"""Explicit time handling (时间): business time `at` is RFC 3339 with an offset."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+CHINA_TZ: tzinfo = ZoneInfo("Asia/Shanghai")
+
+
+def parse_datetime(value: object, *, default_tz: tzinfo | None = None) -> datetime:
+    """Parse an RFC 3339 timestamp; a bare date becomes midnight in ``default_tz``.
+
+    Raises ValueError when the value is not a time or carries no offset and no default
+    zone was given.
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        if default_tz is None:
+            raise ValueError("a date without a time zone")
+        return datetime.combine(value, time(), default_tz)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValueError("empty time")
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            if default_tz is None:
+                raise ValueError(f"'{value}' has no time and no offset")
+            return datetime.combine(d, time(), default_tz)
+        dt = datetime.fromisoformat(text)
+    else:
+        raise ValueError(f"not a time: {value!r}")
+    if dt.tzinfo is None:
+        if default_tz is None:
+            raise ValueError(f"'{value}' has no UTC offset")
+        dt = dt.replace(tzinfo=default_tz)
+    return dt
+
+
+def parse_date(value: object) -> date:
+    """Parse an ISO date (or the date part of a timestamp)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return parse_datetime(text).date()
+    raise ValueError(f"not a date: {value!r}")
+
+
+def format_datetime(dt: datetime) -> str:
+    """RFC 3339 with offset, seconds precision unless microseconds are present."""
+    return dt.isoformat(timespec="microseconds" if dt.microsecond else "seconds")
+
+
+def local_date(dt: datetime, tz: tzinfo = CHINA_TZ) -> date:
+    """The calendar date of ``dt`` in the jurisdiction's zone (默认北京时间)."""
+    return dt.astimezone(tz).date()
+
+
+def end_of_day(d: date, tz: tzinfo = CHINA_TZ) -> datetime:
+    """The last instant of day ``d`` (exclusive bound is the next midnight)."""
+    return datetime.combine(d + timedelta(days=1), time(), tz) - timedelta(microseconds=1)
+
+
+def start_of_day(d: date, tz: tzinfo = CHINA_TZ) -> datetime:
+    return datetime.combine(d, time(), tz)
+
+
+def utcnow() -> datetime:
+    """The wall clock, for the outermost layer only (CLI/API); logic takes `now` as input."""
+    return datetime.now(UTC)
