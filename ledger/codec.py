@@ -1,0 +1,88 @@
+"""How an act is stored (存储格式): canonical JSON bytes in the library's stored event.
+
+``originator_id`` is the case (uuid5 of jurisdiction and case id: each case is one stream,
+so two writers of one case conflict on its version), ``topic`` is ``act:<kind>.<act>``,
+``state`` the canonical JSON of the contract object plus ``recorded_at``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from domain.acts import Act, load_act
+from domain.timeutil import format_datetime, parse_datetime
+
+NAMESPACE = uuid.UUID("6f1c8a52-5d7e-4a58-9a0e-2f1d2c3b4a59")
+GENESIS = "0" * 64
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def case_stream(jurisdiction: str, case: str) -> uuid.UUID:
+    """The stream (originator id) of one case."""
+    return uuid.uuid5(NAMESPACE, f"{jurisdiction}\x1f{case}")
+
+
+def topic(kind: str, act: str) -> str:
+    return f"act:{kind}.{act}"
+
+
+def canonical(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def body(a: Act) -> dict[str, Any]:
+    """The contract object of an act (what export writes and body_hash covers)."""
+    return a.to_contract()
+
+
+def body_hash(a: Act) -> str:
+    """Hash of the act as filed (without recorded time): same id + same body = duplicate."""
+    return hashlib.sha256(canonical(body(a))).hexdigest()
+
+
+def encode_stored(a: Act) -> bytes:
+    """The stored bytes: the contract object plus recorded time and chain position."""
+    assert a.recorded_at is not None and a.seq is not None
+    return canonical({**body(a), "recorded_at": format_datetime(a.recorded_at), "seq": a.seq})
+
+
+def decode(state: bytes) -> Act:
+    obj = json.loads(state)
+    rec = obj.get("recorded_at")
+    return load_act(obj, recorded_at=parse_datetime(rec) if rec else None, seq=obj.get("seq"))
+
+
+def content_hash(ev: StoredEvent) -> str:
+    """Hash of every stored byte of an event row."""
+    h = hashlib.sha256()
+    h.update(str(ev.originator_id).encode())
+    h.update(b"\x1f")
+    h.update(str(ev.originator_version).encode())
+    h.update(b"\x1f")
+    h.update(ev.topic.encode())
+    h.update(b"\x1f")
+    h.update(ev.state)
+    return h.hexdigest()
+
+
+def link_hash(jurisdiction: str, seq: int, content: str, prev: str) -> str:
+    """The chain link: this record's content hash bound to its predecessor's hash."""
+    return hashlib.sha256(f"{jurisdiction}\x1f{seq}\x1f{content}\x1f{prev}".encode()).hexdigest()
+
+
+def micros(dt: datetime) -> int:
+    """Microseconds since the epoch (the index's sortable time)."""
+    d = dt - EPOCH
+    return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+def from_micros(us: int) -> datetime:
+    from datetime import timedelta
+
+    return EPOCH + timedelta(microseconds=us)

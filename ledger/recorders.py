@@ -1,0 +1,135 @@
+"""The event store's recorders: eventsourcing's own, plus the integrity chain table.
+
+We use the library's application recorders (``SQLiteApplicationRecorder``,
+``PostgresApplicationRecorder``) for the events table and the notification log, and extend
+each so that the same transaction that inserts a batch of stored events also inserts their
+rows of ``ledger_chain``: the hash chain over each jurisdiction's acts in recorded order, and
+the index the ledger reads cases, act ids and times from.
+
+``(jurisdiction, seq)`` is the chain's primary key, so two writers that read the same chain
+head cannot both append: the second fails with an integrity error and retries with the new
+head (the chain never forks). On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on
+both tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+CHAIN_TABLE = "ledger_chain"
+CHAIN_COLUMNS = (
+    "jurisdiction",
+    "seq",
+    "act_id",
+    "case_id",
+    "kind",
+    "act",
+    "at_us",
+    "recorded_us",
+    "originator_id",
+    "originator_version",
+    "body_hash",
+    "content_hash",
+    "prev_hash",
+    "hash",
+)
+
+_CHAIN_DDL_SQLITE = [
+    f"""CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (
+        jurisdiction TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        act_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        act TEXT NOT NULL,
+        at_us INTEGER NOT NULL,
+        recorded_us INTEGER NOT NULL,
+        originator_id TEXT NOT NULL,
+        originator_version INTEGER NOT NULL,
+        body_hash TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (jurisdiction, seq))""",
+    f"CREATE UNIQUE INDEX IF NOT EXISTS {CHAIN_TABLE}_act_id ON {CHAIN_TABLE} (jurisdiction, act_id)",
+    f"CREATE INDEX IF NOT EXISTS {CHAIN_TABLE}_case ON {CHAIN_TABLE} (jurisdiction, case_id, originator_version)",
+    f"CREATE INDEX IF NOT EXISTS {CHAIN_TABLE}_at ON {CHAIN_TABLE} (jurisdiction, at_us)",
+    f"CREATE INDEX IF NOT EXISTS {CHAIN_TABLE}_kind ON {CHAIN_TABLE} (kind, jurisdiction)",
+]
+
+_CHAIN_DDL_PG = [
+    s.replace("INTEGER", "BIGINT").replace("originator_id TEXT", "originator_id UUID") for s in _CHAIN_DDL_SQLITE
+] + [
+    """CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the ledger is append-only: % on % refused (账本只可追加)', TG_OP, TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    END $$""",
+]
+
+
+def _append_only_triggers(schema: str, table: str) -> list[str]:
+    q = f'"{schema}"."{table}"'
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {q}",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {q} "
+        "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {q}",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {q} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+    ]
+
+
+class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
+    """SQLite events + chain rows, one transaction per batch."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *_CHAIN_DDL_SQLITE]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        rows = kwargs.get("chain_rows")
+        if rows:
+            placeholders = ",".join("?" * len(CHAIN_COLUMNS))
+            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES ({placeholders})", rows)
+        return ids
+
+
+class LedgerPostgresRecorder(PostgresApplicationRecorder):
+    """PostgreSQL events + chain rows, one transaction per batch; append-only triggers."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        schema = self.datastore.schema
+        ddl = [s.replace(f"EXISTS {CHAIN_TABLE}", f'EXISTS "{schema}".{CHAIN_TABLE}') for s in _CHAIN_DDL_PG]
+        ddl = [s.replace(f" ON {CHAIN_TABLE} ", f' ON "{schema}".{CHAIN_TABLE} ') for s in ddl]
+        ddl = [s.replace("FUNCTION ledger_refuse_change", f'FUNCTION "{schema}".ledger_refuse_change') for s in ddl]
+        self.chain_ddl = ddl
+        self.trigger_ddl = [
+            s.replace("FUNCTION ledger_refuse_change()", f'FUNCTION "{schema}".ledger_refuse_change()')
+            for t in (self.events_table_name, CHAIN_TABLE)
+            for s in _append_only_triggers(schema, t)
+        ]
+        cols = ",".join(CHAIN_COLUMNS)
+        self.chain_insert = (
+            f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) VALUES ({",".join(["%s"] * len(CHAIN_COLUMNS))})'
+        )
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
+            for s in self.chain_ddl + self.trigger_ddl:
+                curs.execute(s)  # type: ignore[arg-type]
+
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        rows = kwargs.get("chain_rows")
+        if rows:
+            curs.executemany(self.chain_insert, rows)

@@ -1,0 +1,395 @@
+"""The ledger (账本): append acts, read cases, replay as of any moment.
+
+Built on the ``eventsourcing`` library's application recorders (see :mod:`ledger.recorders`):
+each case is one stream of stored events (its acts, versioned 1, 2, 3 …), the library's
+notification log orders every act as recorded, and the ``ledger_chain`` table written in
+the same transaction carries each jurisdiction's hash chain and the index by act id, case,
+kind and time. Acts are validated before they are appended (:mod:`ledger.validation`);
+the store itself refuses nothing that is well-formed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
+from domain.acts import Act
+from domain.errors import LedgerError
+from domain.org import OrgChart
+from domain.timeutil import utcnow
+from ledger import codec
+from ledger.config import DbConfig, resolve_db
+from ledger.recorders import CHAIN_TABLE, LedgerPostgresRecorder, LedgerSQLiteRecorder
+
+ORG_KIND = "org"
+
+
+def org_case(jurisdiction: str) -> str:
+    """The case that holds a jurisdiction's org acts."""
+    return f"ORG-{jurisdiction}"
+
+
+class WriteConflictError(LedgerError):
+    """Another writer appended to the same case first (写入冲突); nothing was stored."""
+
+    code = "write_conflict"
+
+    def __init__(self, case: str) -> None:
+        super().__init__(
+            f"案件 {case} 已被其他写入更新，本次未保存，请重试",
+            f"case '{case}' was written by someone else at the same time; nothing was stored, retry",
+        )
+        self.case = case
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What happened to one act of a batch: ``stored`` (with its seq/recorded time) or ``duplicate``."""
+
+    act: Act
+    status: str  # "stored" | "duplicate"
+
+
+class Ledger:
+    """One event store (SQLite file or PostgreSQL schema), any number of jurisdictions."""
+
+    def __init__(self, url: str | DbConfig | None = None, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.config = url if isinstance(url, DbConfig) else resolve_db(url)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._orgs: dict[str, tuple[int, OrgChart]] = {}
+        cfg = self.config
+        if cfg.backend == "sqlite":
+            self.datastore: Any = SQLiteDatastore(cfg.path, lock_timeout=30)
+            self.recorder: Any = LedgerSQLiteRecorder(self.datastore)
+            self.ph = "?"
+        else:
+            self.datastore = PostgresDatastore(
+                dbname=cfg.dbname,
+                host=cfg.host,
+                port=cfg.port,
+                user=cfg.user,
+                password=cfg.password or os.environ.get("PGPASSWORD", ""),
+                schema=cfg.schema,
+                pool_size=int(os.environ.get("LEDGER_PG_POOL", "4")),
+                max_overflow=4,
+                enable_db_functions=False,  # keeps notification ids in commit order
+            )
+            if cfg.schema != "public":
+                with self.datastore.transaction(commit=True) as c:
+                    c.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema}"')
+            self.recorder = LedgerPostgresRecorder(self.datastore)
+            self.ph = "%s"
+        self.recorder.create_table()
+        self.events_table = self.recorder.events_table_name
+        schema = f'"{cfg.schema}".' if cfg.backend == "postgres" else ""
+        self.t_events = f"{schema}{self.events_table}"
+        self.t_chain = f"{schema}{CHAIN_TABLE}"
+
+    # ---- plumbing ---------------------------------------------------------------------
+    @property
+    def is_postgres(self) -> bool:
+        return self.config.backend == "postgres"
+
+    def sql(self, statement: str) -> str:
+        """Our SQL is written with ``?``; PostgreSQL wants ``%s``."""
+        return statement.replace("?", "%s") if self.is_postgres else statement
+
+    def oid(self, u: UUID) -> Any:
+        """An originator id as the backend stores it."""
+        return u if self.is_postgres else u.hex
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.sql(statement), list(params))
+            return list(c.fetchall())
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self.sql(statement), list(params))
+
+    def close(self) -> None:
+        self.datastore.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- what is there --------------------------------------------------------------
+    def jurisdictions(self) -> list[str]:
+        rows = self.query(f"SELECT DISTINCT jurisdiction FROM {self.t_chain} ORDER BY jurisdiction")
+        return [r[0] if not isinstance(r, dict) else r["jurisdiction"] for r in rows]
+
+    def count(self, jurisdiction: str | None = None) -> int:
+        if jurisdiction is None:
+            rows = self.query(f"SELECT COUNT(*) AS n FROM {self.t_chain}")
+        else:
+            rows = self.query(f"SELECT COUNT(*) AS n FROM {self.t_chain} WHERE jurisdiction=?", [jurisdiction])
+        return int(_col(rows[0], "n", 0))
+
+    def head(self, jurisdiction: str) -> tuple[int, str]:
+        """The chain head of a jurisdiction: (seq, hash); (0, genesis) when empty."""
+        rows = self.query(
+            f"SELECT seq, hash FROM {self.t_chain} WHERE jurisdiction=? ORDER BY seq DESC LIMIT 1", [jurisdiction]
+        )
+        if not rows:
+            return 0, codec.GENESIS
+        return int(_col(rows[0], "seq", 0)), str(_col(rows[0], "hash", 1))
+
+    def case_kind(self, jurisdiction: str, case: str) -> str | None:
+        rows = self.query(
+            f"SELECT kind FROM {self.t_chain} WHERE jurisdiction=? AND case_id=? LIMIT 1", [jurisdiction, case]
+        )
+        return str(_col(rows[0], "kind", 0)) if rows else None
+
+    def case_versions(self, jurisdiction: str, cases: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """Current version and kind of each named case that exists."""
+        out: dict[str, tuple[int, str]] = {}
+        cases = list(dict.fromkeys(cases))
+        for i in range(0, len(cases), 500):
+            chunk = cases[i : i + 500]
+            rows = self.query(
+                f"SELECT case_id, MAX(originator_version) AS v, MIN(kind) AS k FROM {self.t_chain} "
+                f"WHERE jurisdiction=? AND case_id IN ({','.join('?' * len(chunk))}) GROUP BY case_id",
+                [jurisdiction, *chunk],
+            )
+            for r in rows:
+                out[str(_col(r, "case_id", 0))] = (int(_col(r, "v", 1)), str(_col(r, "k", 2)))
+        return out
+
+    def existing_ids(self, jurisdiction: str, ids: Iterable[str]) -> dict[str, str]:
+        """Act ids already stored in a jurisdiction, with their body hashes."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self.query(
+                f"SELECT act_id, body_hash FROM {self.t_chain} WHERE jurisdiction=? "
+                f"AND act_id IN ({','.join('?' * len(chunk))})",
+                [jurisdiction, *chunk],
+            )
+            for r in rows:
+                out[str(_col(r, "act_id", 0))] = str(_col(r, "body_hash", 1))
+        return out
+
+    # ---- the org chart ----------------------------------------------------------------
+    def org(self, jurisdiction: str) -> OrgChart:
+        """The jurisdiction's org chart from its org acts (cached until one is added)."""
+        stream = codec.case_stream(jurisdiction, org_case(jurisdiction))
+        last = self.recorder.select_events(stream, desc=True, limit=1)
+        version = last[0].originator_version if last else 0
+        with self._lock:
+            cached = self._orgs.get(jurisdiction)
+            if cached and cached[0] == version:
+                return cached[1]
+        acts = [codec.decode(e.state) for e in self.recorder.select_events(stream)]
+        chart = OrgChart.from_acts(acts, jurisdiction)
+        with self._lock:
+            self._orgs[jurisdiction] = (version, chart)
+        return chart
+
+    def unit_jurisdictions(self) -> dict[str, list[str]]:
+        """Which jurisdiction(s) know each unit id (to place act lines without a jurisdiction)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for j in self.jurisdictions():
+            for u in self.org(j).units:
+                out[u].append(j)
+        return out
+
+    # ---- appending ------------------------------------------------------------------
+    def append(self, acts: Sequence[Act], *, on_conflict: str = "retry", attempts: int = 8) -> list[Appended]:
+        """Append validated acts in one transaction per jurisdiction.
+
+        Idempotent by act id: an act whose id is already stored with the same body is a
+        ``duplicate`` and stored once. Each stored act gets the next version of its case,
+        the next seq of its jurisdiction's chain, and the recorded time from the clock.
+        ``on_conflict="raise"`` raises :class:`WriteConflictError` when another writer appended
+        to one of the same cases meanwhile; otherwise the batch is retried on the new heads.
+        """
+        by_j: dict[str, list[Act]] = defaultdict(list)
+        for a in acts:
+            by_j[a.jurisdiction].append(a)
+        out: list[Appended] = []
+        for j, batch in by_j.items():
+            out.extend(self._append_jurisdiction(j, batch, on_conflict, attempts))
+        return out
+
+    def _append_jurisdiction(self, j: str, batch: list[Act], on_conflict: str, attempts: int) -> list[Appended]:
+        last_exc: Exception | None = None
+        for _ in range(attempts):
+            existing = self.existing_ids(j, (a.id for a in batch))
+            versions = {c: v for c, (v, _k) in self.case_versions(j, (a.case for a in batch)).items()}
+            seq, prev = self.head(j)
+            recorded = self.clock()
+            stored: list[StoredEvent] = []
+            rows: list[tuple[Any, ...]] = []
+            results: list[Appended] = []
+            seen: dict[str, str] = {}
+            for a in batch:
+                bh = codec.body_hash(a)
+                known = existing.get(a.id) or seen.get(a.id)
+                if known is not None:
+                    if known != bh:
+                        raise LedgerError(
+                            f"行为编号 {a.id} 已存在且内容不同",
+                            f"act id '{a.id}' is already stored with different content",
+                            code="id_conflict",
+                        )
+                    results.append(Appended(a, "duplicate"))
+                    continue
+                seen[a.id] = bh
+                seq += 1
+                version = versions.get(a.case, 0) + 1
+                versions[a.case] = version
+                a2 = replace(a, recorded_at=recorded, seq=seq)
+                stream = codec.case_stream(j, a.case)
+                ev = StoredEvent(stream, version, codec.topic(a.kind, a.act), codec.encode_stored(a2))
+                content = codec.content_hash(ev)
+                link = codec.link_hash(j, seq, content, prev)
+                rows.append(
+                    (
+                        j,
+                        seq,
+                        a.id,
+                        a.case,
+                        a.kind,
+                        a.act,
+                        codec.micros(a.at),
+                        codec.micros(recorded),
+                        self.oid(stream),
+                        version,
+                        bh,
+                        content,
+                        prev,
+                        link,
+                    )
+                )
+                prev = link
+                stored.append(ev)
+                results.append(Appended(a2, "stored"))
+            if not stored:
+                return results
+            try:
+                self.recorder.insert_events(stored, chain_rows=rows)
+            except IntegrityError as e:
+                last_exc = e
+                if on_conflict == "raise":
+                    now = self.case_versions(j, (a.case for a in batch))
+                    for a in batch:
+                        before = versions.get(a.case, 0) - sum(1 for r in rows if r[3] == a.case)
+                        if now.get(a.case, (0, ""))[0] > before:
+                            raise WriteConflictError(a.case) from e
+                continue
+            if any(a.kind == ORG_KIND for a in batch):
+                with self._lock:
+                    self._orgs.pop(j, None)
+            return results
+        raise LedgerError(
+            "写入多次冲突，未保存", f"could not append after {attempts} attempts: {last_exc}", code="write_conflict"
+        )
+
+    # ---- reading ----------------------------------------------------------------------
+    def case_history(
+        self,
+        jurisdiction: str,
+        case: str,
+        *,
+        as_of: datetime | None = None,
+        recorded_as_of: datetime | None = None,
+    ) -> list[Act]:
+        """A case's acts in business order; ``as_of`` (business time) and ``recorded_as_of``
+        (what the ledger held then) cut the history."""
+        events = self.recorder.select_events(codec.case_stream(jurisdiction, case))
+        acts = [codec.decode(e.state) for e in events]
+        if recorded_as_of is not None:
+            acts = [a for a in acts if a.recorded_at is not None and a.recorded_at <= recorded_as_of]
+        if as_of is not None:
+            acts = [a for a in acts if a.at <= as_of]
+        return sorted(acts, key=lambda a: (a.at, a.seq or 0))
+
+    def acts(
+        self,
+        jurisdiction: str | None = None,
+        *,
+        case: str | None = None,
+        kind: str | None = None,
+        units: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: tuple[str, int] | None = None,
+        limit: int = 1000,
+        order: str = "seq",
+    ) -> list[Act]:
+        """Acts by filter, in chain order (``after`` = (jurisdiction, seq) to page on)."""
+        where, params = [], []
+        if jurisdiction is not None:
+            where.append("c.jurisdiction=?")
+            params.append(jurisdiction)
+        if case is not None:
+            where.append("c.case_id=?")
+            params.append(case)
+        if kind is not None:
+            where.append("c.kind=?")
+            params.append(kind)
+        if since is not None:
+            where.append("c.at_us>=?")
+            params.append(codec.micros(since))
+        if until is not None:
+            where.append("c.at_us<=?")
+            params.append(codec.micros(until))
+        if after is not None:
+            where.append("(c.jurisdiction>? OR (c.jurisdiction=? AND c.seq>?))")
+            params += [after[0], after[0], after[1]]
+        sql = (
+            f"SELECT e.state AS state FROM {self.t_chain} c JOIN {self.t_events} e "
+            "ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY c.jurisdiction, c.seq" if order == "seq" else " ORDER BY c.at_us, c.jurisdiction, c.seq"
+        sql += f" LIMIT {int(limit)}"
+        acts = [codec.decode(bytes(_col(r, "state", 0))) for r in self.query(sql, params)]
+        if units is not None:
+            allowed = set(units)
+            acts = [a for a in acts if a.unit in allowed]
+        return acts
+
+    def iter_acts(self, jurisdiction: str | None = None, batch: int = 5000) -> Iterator[Act]:
+        """Every act (of a jurisdiction) in chain order, streamed in batches."""
+        after: tuple[str, int] | None = None
+        while True:
+            page = self.acts(jurisdiction, after=after, limit=batch)
+            yield from page
+            if len(page) < batch:
+                return
+            after = (page[-1].jurisdiction, page[-1].seq or 0)
+
+    def max_notification_id(self) -> int:
+        return int(self.recorder.max_notification_id() or 0)
+
+    def notifications(self, start: int, limit: int, stop: int | None = None) -> list[tuple[int, Act]]:
+        """The notification log from ``start`` (inclusive): (notification id, act)."""
+        ns = self.recorder.select_notifications(start, limit, stop=stop)
+        return [(n.id, codec.decode(n.state)) for n in ns]
+
+
+def _col(row: Any, name: str, idx: int) -> Any:
+    """A column from a sqlite3.Row or a psycopg dict row."""
+    if isinstance(row, dict):
+        return row[name]
+    try:
+        return row[name]
+    except (IndexError, KeyError, TypeError):
+        return row[idx]

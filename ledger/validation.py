@@ -1,0 +1,109 @@
+"""Validating incoming acts against what the ledger already holds (入账校验).
+
+Places each raw act in its jurisdiction, checks it with :func:`domain.acts.validate_act`
+against the jurisdiction's org chart (people, units, posts) and the kinds of the cases
+already stored — including the acts accepted earlier in the same batch, so an org file and
+the acts that use it can arrive together. Corrections must point at an act of the same case.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from domain.acts import Act, OrgRefs, validate_act
+from domain.errors import ActError
+from domain.org import OrgChart
+from ledger.store import Ledger
+
+
+class BatchValidator:
+    """Validates a stream of raw acts; remembers what it accepted so far (not yet stored)."""
+
+    def __init__(self, ledger: Ledger, *, jurisdiction: str | None = None, allow_clock_acts: bool = False) -> None:
+        self.ledger = ledger
+        self.default_jurisdiction = jurisdiction
+        self.allow_clock_acts = allow_clock_acts
+        self._orgs: dict[str, OrgChart] = {}
+        self._kinds: dict[tuple[str, str], str] = {}
+        self._ids: dict[str, set[str]] = {}
+        self._units: dict[str, list[str]] | None = None
+
+    def org(self, j: str) -> OrgChart:
+        if j not in self._orgs:
+            base = self.ledger.org(j)
+            chart = OrgChart.from_acts([], j)
+            chart.__dict__.update({k: _copy(v) for k, v in base.__dict__.items()})
+            self._orgs[j] = chart
+        return self._orgs[j]
+
+    def jurisdiction_of(self, raw: Mapping[str, Any]) -> str:
+        j = raw.get("jurisdiction") or self.default_jurisdiction
+        if j:
+            if not isinstance(j, str):
+                raise ActError(
+                    "jurisdiction", "jurisdiction 必须是字符串", "'jurisdiction' must be a string", code="wrong_type"
+                )
+            return j
+        known = self.ledger.jurisdictions() or list(self._orgs)
+        if len(known) == 1:
+            return known[0]
+        if self._units is None:
+            self._units = self.ledger.unit_jurisdictions()
+        unit = raw.get("unit")
+        js = self._units.get(unit, []) if isinstance(unit, str) else []
+        if len(js) == 1:
+            return js[0]
+        raise ActError(
+            "jurisdiction",
+            "无法确定所属辖区：请在行内给出 jurisdiction 或使用 --jurisdiction",
+            "cannot tell the jurisdiction: add 'jurisdiction' to the line or pass --jurisdiction",
+            code="unknown_jurisdiction",
+        )
+
+    def validate(self, raw: Mapping[str, Any]) -> Act:
+        """A typed act, or :class:`ActError` naming the field. Accepted acts are remembered."""
+        if not isinstance(raw, Mapping):
+            raise ActError("", "行为记录必须是 JSON 对象", "an act must be a JSON object", code="not_an_object")
+        j = self.jurisdiction_of(raw)
+        org = self.org(j)
+        has_org = bool(org.units)
+        if not has_org and raw.get("kind") != "org":
+            raise ActError(
+                "unit",
+                f"辖区 {j} 尚无组织机构，请先导入组织机构文件",
+                f"jurisdiction '{j}' has no org chart yet: import its org file first",
+                code="unknown_unit",
+            )
+        refs = OrgRefs(org.is_person, org.is_unit, org.is_post)
+
+        def kind_of(case: str) -> str | None:
+            return self._kinds.get((j, case)) or self.ledger.case_kind(j, case)
+
+        act = validate_act(raw, jurisdiction=j, refs=refs, case_kind_of=kind_of, allow_clock_acts=self.allow_clock_acts)
+        if act.act in ("corrected", "retracted"):
+            self._check_correction(act)
+        self._kinds[(j, act.case)] = act.kind
+        self._ids.setdefault(j, set()).add(act.id)
+        if act.kind == "org":
+            org.apply(act)
+        return act
+
+    def _check_correction(self, act: Act) -> None:
+        target = act.get("of")
+        j = act.jurisdiction
+        if target in self._ids.get(j, set()):
+            return
+        found = [a for a in self.ledger.case_history(j, act.case) if a.id == target]
+        if not found:
+            raise ActError(
+                "data.of",
+                f"被更正/撤回的行为 {target} 不在案件 {act.case} 中",
+                f"'{act.act}' points at act '{target}', which is not in case '{act.case}'",
+                code="unknown_act",
+            )
+
+
+def _copy(v: Any) -> Any:
+    return copy.deepcopy(v) if isinstance(v, (dict, list)) else v

@@ -1,0 +1,1 @@
+"""Followers of the event log (投影): the audit views (violations, case states) and queries."""

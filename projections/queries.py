@@ -1,0 +1,175 @@
+"""Reading the audit views (查询): violations by filter, cases by kind/unit/open."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ledger import codec
+from ledger.store import _col
+
+if TYPE_CHECKING:
+    from projections.audit import AuditProjection
+
+V_FIELDS = (
+    "id",
+    "jurisdiction",
+    "rule",
+    "family",
+    "pack",
+    "article",
+    "severity",
+    "case_id",
+    "kind",
+    "unit",
+    "person",
+    "post",
+    "at",
+    "evidence",
+    "message_zh",
+    "message_en",
+    "detail",
+    "at_us",
+)
+
+
+def _violation(r: Any) -> dict[str, Any]:
+    d = {k: _col(r, k, i) for i, k in enumerate(V_FIELDS)}
+    d["case"] = d.pop("case_id")
+    d["evidence"] = json.loads(d["evidence"])
+    d["detail"] = json.loads(d["detail"])
+    d["message"] = d["message_zh"]
+    return d
+
+
+def query_violations(
+    p: AuditProjection,
+    *,
+    jurisdiction: str | None = None,
+    rule: str | None = None,
+    family: str | None = None,
+    pack: str | None = None,
+    case: str | None = None,
+    unit: str | None = None,
+    units: list[str] | None = None,
+    severity: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    ids: list[str] | None = None,
+    after: tuple[int, str] | None = None,
+    descending: bool = False,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Violations by filter, ordered by business time then id (``after`` = cursor)."""
+    where: list[str] = []
+    params: list[Any] = []
+    for col, val in (
+        ("jurisdiction", jurisdiction),
+        ("rule", rule),
+        ("family", family),
+        ("pack", pack),
+        ("case_id", case),
+        ("unit", unit),
+        ("severity", severity),
+    ):
+        if val is not None:
+            where.append(f"{col}=?")
+            params.append(val)
+    if units is not None:
+        if not units:
+            return []
+        where.append(f"unit IN ({','.join('?' * len(units))})")
+        params += units
+    if ids is not None:
+        if not ids:
+            return []
+        where.append(f"id IN ({','.join('?' * len(ids))})")
+        params += ids
+    if since is not None:
+        where.append("at_us>=?")
+        params.append(codec.micros(since))
+    if until is not None:
+        where.append("at_us<=?")
+        params.append(codec.micros(until))
+    if after is not None:
+        op = "<" if descending else ">"
+        where.append(f"(at_us {op} ? OR (at_us = ? AND id {op} ?))")
+        params += [after[0], after[0], after[1]]
+    sql = f"SELECT {','.join(V_FIELDS)} FROM {p.t_v}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    order = "DESC" if descending else "ASC"
+    sql += f" ORDER BY at_us {order}, id {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_violation(r) for r in p.ledger.query(sql, params)]
+
+
+C_FIELDS = (
+    "jurisdiction",
+    "case_id",
+    "kind",
+    "unit",
+    "opened_us",
+    "last_act",
+    "last_us",
+    "acts",
+    "open",
+    "stage",
+    "holder",
+    "data",
+)
+
+
+def _case(r: Any) -> dict[str, Any]:
+    d = {k: _col(r, k, i) for i, k in enumerate(C_FIELDS)}
+    d["case"] = d.pop("case_id")
+    d["open"] = bool(d["open"])
+    d["data"] = json.loads(d["data"])
+    d["opened_at"] = codec.from_micros(int(d.pop("opened_us"))).isoformat()
+    d["last_at"] = codec.from_micros(int(d.pop("last_us"))).isoformat()
+    return d
+
+
+def query_cases(
+    p: AuditProjection,
+    *,
+    jurisdiction: str | None = None,
+    kind: str | None = None,
+    unit: str | None = None,
+    units: list[str] | None = None,
+    open: bool | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Case states by kind, unit and open/closed."""
+    where: list[str] = []
+    params: list[Any] = []
+    for col, val in (("jurisdiction", jurisdiction), ("kind", kind), ("unit", unit)):
+        if val is not None:
+            where.append(f"{col}=?")
+            params.append(val)
+    if units is not None:
+        if not units:
+            return []
+        where.append(f"unit IN ({','.join('?' * len(units))})")
+        params += units
+    if open is not None:
+        where.append("open=?")
+        params.append(1 if open else 0)
+    if after is not None:
+        where.append("(jurisdiction > ? OR (jurisdiction = ? AND case_id > ?))")
+        params += [after[0], after[0], after[1]]
+    sql = f"SELECT {','.join(C_FIELDS)} FROM {p.t_c}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY jurisdiction, case_id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_case(r) for r in p.ledger.query(sql, params)]
+
+
+def violations_by_family(p: AuditProjection) -> dict[str, int]:
+    rows = p.ledger.query(f"SELECT family, COUNT(*) AS n FROM {p.t_v} GROUP BY family ORDER BY family")
+    return {str(_col(r, "family", 0)): int(_col(r, "n", 1)) for r in rows}
