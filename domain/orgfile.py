@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -111,8 +111,9 @@ def org_acts(chart: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         since = _iso_date(a.get("since", EPOCH), f"{where}.since")
         d = {"person": str(_need(a, "person", where)), "post": str(_need(a, "post", where))}
         add("appointed", since, d)
-        if a.get("until"):
-            add("relieved", _iso_date(a["until"], f"{where}.until"), d)
+        if a.get("until"):  # the last day held: relieved from the next midnight
+            last = date.fromisoformat(_iso_date(a["until"], f"{where}.until"))
+            add("relieved", (last + timedelta(days=1)).isoformat(), d)
     for i, c in enumerate(chart.get("in_charge") or []):
         where = f"in_charge[{i}]"
         d = {

@@ -108,7 +108,10 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         schema = self.datastore.schema
-        ddl = [s.replace(f"EXISTS {CHAIN_TABLE}", f'EXISTS "{schema}".{CHAIN_TABLE}') for s in _CHAIN_DDL_PG]
+        ddl = [
+            s.replace(f"TABLE IF NOT EXISTS {CHAIN_TABLE} ", f'TABLE IF NOT EXISTS "{schema}".{CHAIN_TABLE} ')
+            for s in _CHAIN_DDL_PG
+        ]
         ddl = [s.replace(f" ON {CHAIN_TABLE} ", f' ON "{schema}".{CHAIN_TABLE} ') for s in ddl]
         ddl = [s.replace("FUNCTION ledger_refuse_change", f'FUNCTION "{schema}".ledger_refuse_change') for s in ddl]
         self.chain_ddl = ddl

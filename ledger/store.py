@@ -209,7 +209,14 @@ class Ledger:
         return out
 
     # ---- appending ------------------------------------------------------------------
-    def append(self, acts: Sequence[Act], *, on_conflict: str = "retry", attempts: int = 8) -> list[Appended]:
+    def append(
+        self,
+        acts: Sequence[Act],
+        *,
+        on_conflict: str = "retry",
+        attempts: int = 8,
+        expected: dict[str, int] | None = None,
+    ) -> list[Appended]:
         """Append validated acts in one transaction per jurisdiction.
 
         Idempotent by act id: an act whose id is already stored with the same body is a
@@ -223,14 +230,19 @@ class Ledger:
             by_j[a.jurisdiction].append(a)
         out: list[Appended] = []
         for j, batch in by_j.items():
-            out.extend(self._append_jurisdiction(j, batch, on_conflict, attempts))
+            out.extend(self._append_jurisdiction(j, batch, on_conflict, attempts, expected))
         return out
 
-    def _append_jurisdiction(self, j: str, batch: list[Act], on_conflict: str, attempts: int) -> list[Appended]:
+    def _append_jurisdiction(
+        self, j: str, batch: list[Act], on_conflict: str, attempts: int, expected: dict[str, int] | None
+    ) -> list[Appended]:
         last_exc: Exception | None = None
         for _ in range(attempts):
             existing = self.existing_ids(j, (a.id for a in batch))
             versions = {c: v for c, (v, _k) in self.case_versions(j, (a.case for a in batch)).items()}
+            if expected:
+                versions.update({c: v for c, v in expected.items() if any(a.case == c for a in batch)})
+            seen_versions = dict(versions)
             seq, prev = self.head(j)
             recorded = self.clock()
             stored: list[StoredEvent] = []
@@ -285,11 +297,10 @@ class Ledger:
                 self.recorder.insert_events(stored, chain_rows=rows)
             except IntegrityError as e:
                 last_exc = e
-                if on_conflict == "raise":
+                if on_conflict == "raise" or expected:
                     now = self.case_versions(j, (a.case for a in batch))
                     for a in batch:
-                        before = versions.get(a.case, 0) - sum(1 for r in rows if r[3] == a.case)
-                        if now.get(a.case, (0, ""))[0] > before:
+                        if now.get(a.case, (0, ""))[0] > seen_versions.get(a.case, 0):
                             raise WriteConflictError(a.case) from e
                 continue
             if any(a.kind == ORG_KIND for a in batch):

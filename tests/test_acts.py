@@ -1,0 +1,191 @@
+"""Every act of every case kind: well-formed ones are accepted, malformed ones refused
+with an error naming the field (内容全、时间准、责任明 — standardization:篇四(二)3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.acts import ActSpec, OrgRefs, validate_act
+from domain.errors import ActError
+from domain.kinds import ANY_KIND_ACTS, KINDS
+
+PEOPLE = {"p-1", "p-2", "p-3"}
+UNITS = {"u-1", "u-2"}
+POSTS = {"head", "vh-1"}
+REFS = OrgRefs(PEOPLE.__contains__, UNITS.__contains__, POSTS.__contains__)
+
+SAMPLE: dict[str, Any] = {
+    "string": "样例",
+    "boolean": True,
+    "integer": 2,
+    "number": 1.5,
+    "datetime": "2024-03-05T10:00:00+08:00",
+    "date": "2024-03-05",
+    "list of strings": ["a", "b"],
+    "person id": "p-1",
+    "list of person ids": ["p-1", "p-2"],
+    "unit id": "u-1",
+    "list of unit ids": ["u-1"],
+    "post id": "head",
+    "list of post ids": ["head", "vh-1"],
+    "post or person id": "head",
+    "list of post or person ids": ["head"],
+    "object": {"data": {}},
+}
+
+
+def sample_value(spec: ActSpec, name: str) -> Any:
+    f = spec.field(name)
+    assert f is not None
+    if f.type.name in SAMPLE:
+        return SAMPLE[f.type.name]
+    return f.type.name.split("|")[0]  # an enum: its first choice
+
+
+def good(kind: str, spec: ActSpec, *, all_fields: bool = False) -> dict[str, Any]:
+    data = {f.name: sample_value(spec, f.name) for f in spec.fields if f.required or all_fields}
+    return {
+        "id": f"a-{kind}-{spec.name}",
+        "case": f"C-{kind}",
+        "kind": kind,
+        "act": spec.name,
+        "at": "2024-03-05T10:00:00+08:00",
+        "by": "p-1",
+        "unit": "u-1",
+        "data": data,
+    }
+
+
+ALL_ACTS = [(k, s) for k, kind in KINDS.items() for s in kind.acts.values()]
+IDS = [f"{k}.{s.name}" for k, s in ALL_ACTS]
+
+
+@pytest.mark.parametrize(("kind", "spec"), ALL_ACTS, ids=IDS)
+def test_every_act_with_its_required_data_is_accepted(kind: str, spec: ActSpec) -> None:
+    a = validate_act(good(kind, spec), jurisdiction="j", refs=REFS)
+    assert (a.kind, a.act, a.jurisdiction) == (kind, spec.name, "j")
+    assert a.at.utcoffset() is not None
+
+
+@pytest.mark.parametrize(("kind", "spec"), ALL_ACTS, ids=IDS)
+def test_every_act_with_all_its_data_is_accepted_and_typed(kind: str, spec: ActSpec) -> None:
+    a = validate_act(good(kind, spec, all_fields=True), jurisdiction="j", refs=REFS)
+    assert set(a.data) == {f.name for f in spec.fields}
+    back = a.to_contract()["data"]
+    for f in spec.fields:
+        if f.type.name == "datetime":
+            assert back[f.name] == "2024-03-05T10:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec"), [x for x in ALL_ACTS if any(f.required for f in x[1].fields)], ids=lambda x: getattr(x, "name", x)
+)
+def test_every_required_data_field_is_enforced(kind: str, spec: ActSpec) -> None:
+    for f in spec.fields:
+        if not f.required:
+            continue
+        raw = good(kind, spec)
+        del raw["data"][f.name]
+        with pytest.raises(ActError) as e:
+            validate_act(raw, jurisdiction="j", refs=REFS)
+        assert e.value.field == f"data.{f.name}"
+        assert e.value.code == "missing_field"
+
+
+TYPED = [
+    (k, s, f.name)
+    for k, s in ALL_ACTS
+    for f in s.fields
+    if f.type.name in ("boolean", "integer", "number", "datetime", "date") or "|" in f.type.name
+]
+
+
+@pytest.mark.parametrize(("kind", "spec", "field"), TYPED, ids=[f"{k}.{s.name}.{f}" for k, s, f in TYPED])
+def test_every_typed_data_field_refuses_a_wrong_type(kind: str, spec: ActSpec, field: str) -> None:
+    raw = good(kind, spec)
+    raw["data"][field] = {"not": "a value"}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == f"data.{field}"
+    assert e.value.code == "wrong_type"
+
+
+@pytest.mark.parametrize("field", ["case", "kind", "act", "at", "by", "unit", "id"])
+def test_an_act_missing_a_top_level_field_is_refused(field: str) -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"])
+    del raw[field]
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == field and e.value.code == "missing_field"
+
+
+def test_unknown_kind_is_refused() -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"]) | {"kind": "picnic"}
+    with pytest.raises(ActError, match="unknown case kind 'picnic'") as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == "kind"
+
+
+def test_an_act_not_of_its_case_kind_is_refused() -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"]) | {"act": "minutes_issued"}
+    with pytest.raises(ActError, match="does not belong to case kind 'incident'") as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == "act" and e.value.code == "act_not_of_kind"
+
+
+@pytest.mark.parametrize(
+    "at", ["2024-03-05 10:00", "2024-03-05T10:00:00", "yesterday", "2024-13-05T10:00:00+08:00", 12]
+)
+def test_a_malformed_or_offsetless_time_is_refused(at: object) -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"]) | {"at": at}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == "at"
+
+
+def test_an_unknown_person_or_unit_is_refused() -> None:
+    base = good("incident", KINDS["incident"].acts["occurred"])
+    with pytest.raises(ActError) as e:
+        validate_act(base | {"by": "p-ghost"}, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("by", "unknown_person")
+    with pytest.raises(ActError) as e:
+        validate_act(base | {"unit": "u-ghost"}, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("unit", "unknown_unit")
+
+
+def test_an_unknown_person_named_in_data_is_refused() -> None:
+    raw = good("leave", KINDS["leave"].acts["delegate_named"])
+    raw["data"]["person"] = "p-ghost"
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("data.person", "unknown_person")
+
+
+def test_a_case_id_reused_with_another_kind_is_refused() -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"])
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS, case_kind_of={"C-incident": "leave"}.get)
+    assert (e.value.field, e.value.code) == ("case", "case_kind_mismatch")
+
+
+def test_deadline_missed_is_never_imported_by_hand() -> None:
+    raw = good("incident", ANY_KIND_ACTS["deadline_missed"]) | {"kind": "incident"}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.code == "clock_act"
+    assert validate_act(raw, jurisdiction="j", refs=REFS, allow_clock_acts=True).act == "deadline_missed"
+
+
+def test_extra_data_fields_are_kept() -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"])
+    raw["data"]["casualties"] = 3
+    assert validate_act(raw, jurisdiction="j", refs=REFS).data["casualties"] == 3
+
+
+def test_error_messages_are_bilingual() -> None:
+    raw = good("incident", KINDS["incident"].acts["occurred"]) | {"by": "p-ghost"}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert "未知人员" in e.value.message_zh and "unknown person" in e.value.message_en
