@@ -18,6 +18,7 @@ from domain.kinds import (
     meeting,
     org,
     outgoing_document,
+    oversight,
     request,
     research,
     service_request,
@@ -42,5 +43,6 @@ KINDS: Mapping[str, CaseKind] = {
         research,
     )
 }
+KINDS = {**KINDS, oversight.FOLLOWUP.name: oversight.FOLLOWUP, oversight.ACCESS.name: oversight.ACCESS}
 
 __all__ = ["ANY_KIND_ACTS", "FOLLOWUP_ACTS", "KINDS"]
