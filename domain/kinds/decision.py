@@ -18,6 +18,8 @@ STEPS = (
     "county_approval",
 )
 
+MEETING_TYPES = ("executive", "plenary", "head_office", "thematic", "county_work", "leadership")
+
 KIND = CaseKind(
     "decision",
     "重大决策",
@@ -39,7 +41,17 @@ KIND = CaseKind(
                 ),
             ),
             ActSpec("step_done", "完成程序", "step done", (F("step", enum(*STEPS), "程序", required=True),)),
-            ActSpec("decided", "作出决策", "decided", (F("meeting_case", STR, "会议案件"),)),
+            ActSpec(
+                "decided",
+                "作出决策",
+                "decided",
+                (
+                    F("meeting_case", STR, "会议案件"),
+                    # Optional (DEC-STATUTORY-STEPS): the kind of meeting that decided it, so a
+                    # pack that names plenary/executive meetings can be checked in-case.
+                    F("meeting_type", enum(*MEETING_TYPES), "会议类型"),
+                ),
+            ),
         )
     },
 )

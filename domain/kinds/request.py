@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.acts import ADDRESSEE, BOOL, DATE, INT, STR, ActSpec, CaseKind, F, enum
+from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, INT, STR, ActSpec, CaseKind, F, enum
 
 KIND = CaseKind(
     "request",
@@ -25,6 +25,9 @@ KIND = CaseKind(
                     F("classification", enum("none", "秘密", "机密", "绝密"), "密级"),
                     F("to", ADDRESSEE, "报送对象"),
                     F("assigned_by_leader", BOOL, "县领导交办事项"),
+                    # Optional (ESC-REPLY-DEADLINE): when the county leader assigned the matter,
+                    # if earlier than the filing; the 5-day reply clock runs from here.
+                    F("assigned_at", DATETIME, "交办时间"),
                 ),
             ),
             ActSpec("signed", "签发", "signed (by the submitting unit's head)", (F("name", STR), F("date", DATE))),
