@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.acts import BOOL, DATETIME, INT, STR, UNIT, ActSpec, CaseKind, F, enum
+from domain.acts import BOOL, DATETIME, INT, PERSON, STR, UNIT, ActSpec, CaseKind, F, enum
 
 KIND = CaseKind(
     "supervision",
@@ -21,6 +21,8 @@ KIND = CaseKind(
                     F("source_at", DATETIME, "来源时间"),
                     F("deadline", DATETIME, "办结时限", required=True),
                     F("responsible_unit", UNIT, "责任单位"),
+                    # optional (SUP rules, 督查通报): what the item is, for messages and the bulletin
+                    F("title", STR, "督查事项"),
                 ),
             ),
             ActSpec("assigned", "交办", "assigned", (F("to_unit", UNIT, "承办单位"), F("deadline", DATETIME, "时限"))),
@@ -47,7 +49,17 @@ KIND = CaseKind(
                 "completed",
                 (F("report", BOOL, "有办结报告"), F("signed_by_head", BOOL), F("sealed", BOOL), F("matters", INT)),
             ),
-            ActSpec("terminated", "终止", "terminated", (F("note", STR, "终止说明"),)),
+            ActSpec(
+                "terminated",
+                "终止",
+                "terminated",
+                (
+                    F("note", STR, "终止说明"),
+                    # optional (SUP-CLOSURE): the government leader who signed the termination
+                    # note (送请区政府领导签字同意); when absent, the act's ``by`` is taken as the signer
+                    F("signed_by", PERSON, "签字同意的政府领导"),
+                ),
+            ),
         )
     },
 )
