@@ -22,6 +22,11 @@ KIND = CaseKind(
                     F("same_day", BOOL, "当日办结"),
                     F("urgent", BOOL, "紧急"),
                     F("bypassed_level", BOOL, "越级来文"),
+                    # Optional, added for the DOC rules (see domain/rules/doc.py):
+                    F("category", STR, "文件类别（办件/阅件/密件/会议通知/接待/工作检查）"),
+                    F("doc_type", STR, "文种（请示/报告/函/通知…）"),
+                    F("has_request", BOOL, "有具体请示事项"),
+                    F("classification", STR, "密级（none/秘密/机密/绝密）"),
                 ),
             ),
             ActSpec("passed_to_director", "呈办公室主任", "passed to the office director"),
@@ -53,6 +58,7 @@ KIND = CaseKind(
                     F("classified", BOOL, "涉密"),
                     F("witnesses", PERSON_LIST, "监销人"),
                     F("approved_by", PERSON, "批准人"),
+                    F("registered", BOOL, "已办理销毁登记"),
                 ),
             ),
         )

@@ -42,6 +42,8 @@ KIND = CaseKind(
                     F("urgent", BOOL, "紧急"),
                     F("directive_to_lower", BOOL, "向下级政府发指令性文件"),
                     F("classification", STR, "密级"),
+                    # Optional, added for the DOC rules (see domain/rules/doc.py):
+                    F("title", STR, "标题"),
                 ),
             ),
             ActSpec("submitted_to_office", "送办公室", "submitted to the office"),
@@ -51,7 +53,12 @@ KIND = CaseKind(
             ActSpec("reviewed", "审核", "reviewed", (F("level", INT, "审核级次 1/2"),)),
             ActSpec("vetted", "审签", "vetted by the leader in charge before signing"),
             ActSpec("government_approved", "经政府同意", "approved by the government"),
-            ActSpec("legality_reviewed", "合法性审查", "legality reviewed"),
+            ActSpec(
+                "legality_reviewed",
+                "合法性审查",
+                "legality reviewed",
+                (F("body", STR, "审查机构（legal 法制部门 / policy_research 政策研究机构）"),),
+            ),
             ActSpec("fair_competition_reviewed", "公平竞争审查", "fair-competition reviewed"),
             ActSpec(
                 "signed",
@@ -83,6 +90,7 @@ KIND = CaseKind(
                     F("classified", BOOL, "涉密"),
                     F("witnesses", PERSON_LIST, "监销人"),
                     F("approved_by", PERSON, "批准人"),
+                    F("registered", BOOL, "已办理销毁登记"),
                 ),
             ),
         )
