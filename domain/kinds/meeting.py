@@ -62,7 +62,16 @@ KIND = CaseKind(
             ActSpec("materials_submitted", "报送材料", "materials submitted", (F("topic", STR, "议题"),)),
             ActSpec("materials_distributed", "分送材料", "materials distributed"),
             ActSpec("absence_requested", "请假", "absence requested", (F("member", PERSON, "成员", required=True),)),
-            ActSpec("absence_granted", "准假", "absence granted", (F("member", PERSON, "成员", required=True),)),
+            ActSpec(
+                "absence_granted",
+                "准假",
+                "absence granted",
+                (
+                    F("member", PERSON, "成员", required=True),
+                    # optional (MTG-ABSENCE-LEAVE): the person allowed to attend in the member's place
+                    F("substitute", PERSON, "同意代会人员"),
+                ),
+            ),
             ActSpec("office_notified", "告知办公室", "office notified", (F("member", PERSON, "成员", required=True),)),
             ActSpec(
                 "convened",

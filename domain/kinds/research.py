@@ -23,7 +23,16 @@ KIND = CaseKind(
                     F("escorts", PERSON_LIST, "陪同人员"),
                 ),
             ),
-            ActSpec("report_submitted", "提交调研报告", "report submitted", (F("year", INT, "年度"),)),
+            ActSpec(
+                "report_submitted",
+                "提交调研报告",
+                "report submitted",
+                (
+                    F("year", INT, "年度"),
+                    # optional (RES-ANNUAL-QUOTA): whose report it is; defaults to the act's ``by``
+                    F("leader", PERSON, "调研领导"),
+                ),
+            ),
         )
     },
 )
