@@ -221,20 +221,31 @@ class OrgRefs:
     is_post: Callable[[str], bool]
 
 
-def _kinds() -> Mapping[str, CaseKind]:
-    from domain.kinds import KINDS
+_KINDS: Mapping[str, CaseKind] | None = None
+_ANY: Mapping[str, ActSpec] = {}
+_SPECS: dict[tuple[str, str], ActSpec | None] = {}
 
-    return KINDS
+
+def _kinds() -> Mapping[str, CaseKind]:
+    global _KINDS, _ANY
+    if _KINDS is None:
+        from domain.kinds import ANY_KIND_ACTS, KINDS
+
+        _KINDS, _ANY = KINDS, ANY_KIND_ACTS
+    return _KINDS
 
 
 def act_spec(kind: str, act: str) -> ActSpec | None:
     """The spec of ``act`` in case kind ``kind``, including the acts open to any kind."""
-    from domain.kinds import ANY_KIND_ACTS
-
+    key = (kind, act)
+    try:
+        return _SPECS[key]
+    except KeyError:
+        pass
     k = _kinds().get(kind)
-    if k is None:
-        return None
-    return k.acts.get(act) or ANY_KIND_ACTS.get(act)
+    spec = None if k is None else (k.acts.get(act) or _ANY.get(act))
+    _SPECS[key] = spec
+    return spec
 
 
 def dump_data(kind: str, act: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
 import yaml
 
 from domain.acts import Act
 from domain.errors import ActError, LedgerError
 from domain.orgfile import org_acts
-from ledger import codec
 from ledger.store import Ledger
 from ledger.validation import BatchValidator
 
@@ -138,35 +138,38 @@ class Importer:
     def import_lines(self, lines: Iterator[str] | TextIO, *, source: str = "<stdin>") -> ImportResult:
         """A JSONL act log: one act per line; blank lines are skipped."""
         res = ImportResult()
-        pending: list[Act] = []
-        numbers: list[int] = []
+        chunk: list[tuple[int, Any]] = []
         for n, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as e:
+                chunk.append((n, orjson.loads(line)))
+            except orjson.JSONDecodeError as e:
                 res.rejected.append(
-                    LineError(source, n, "", "bad_json", f"不是有效的 JSON: {e.msg}", f"not valid JSON: {e.msg}")
+                    LineError(source, n, "", "bad_json", f"不是有效的 JSON: {e}", f"not valid JSON: {e}")
                 )
                 continue
-            self.add_raw(raw, n, source, res, pending, numbers)
-            if len(pending) >= self.batch:
-                self._append(pending, numbers, source, res)
-                pending, numbers = [], []
-        if pending:
-            self._append(pending, numbers, source, res)
+            if len(chunk) >= self.batch:
+                self._validate_and_append(chunk, source, res)
+                chunk = []
+        if chunk:
+            self._validate_and_append(chunk, source, res)
         return res
 
-    def import_raws(self, raws: list[Any], *, source: str = "<request>") -> ImportResult:
-        """Contract objects already parsed (the API's batches)."""
-        res = ImportResult()
+    def _validate_and_append(self, chunk: list[tuple[int, Any]], source: str, res: ImportResult) -> None:
+        self.validator.prefetch([raw for _n, raw in chunk])
         pending: list[Act] = []
         numbers: list[int] = []
-        for n, raw in enumerate(raws, start=1):
+        for n, raw in chunk:
             self.add_raw(raw, n, source, res, pending, numbers)
         if pending:
             self._append(pending, numbers, source, res)
+
+    def import_raws(self, raws: list[Any], *, source: str = "<request>") -> ImportResult:
+        """Contract objects already parsed (the API's batches, the clock's acts)."""
+        res = ImportResult()
+        for i in range(0, len(raws), self.batch):
+            self._validate_and_append(list(enumerate(raws[i : i + self.batch], start=i + 1)), source, res)
         return res
 
     def add_raw(self, raw: Any, n: int, source: str, res: ImportResult, pending: list[Act], numbers: list[int]) -> None:
@@ -179,40 +182,24 @@ class Importer:
         numbers.append(n)
 
     def _append(self, acts: list[Act], numbers: list[int], source: str, res: ImportResult) -> None:
-        # Same id already stored (or earlier in this batch) with another body: reject that line.
-        by_j: dict[str, list[int]] = {}
-        for i, a in enumerate(acts):
-            by_j.setdefault(a.jurisdiction, []).append(i)
-        keep: list[int] = []
-        for j, idx in by_j.items():
-            existing = self.ledger.existing_ids(j, (acts[i].id for i in idx))
-            seen: dict[str, str] = {}
-            for i in idx:
-                a = acts[i]
-                bh = codec.body_hash(a)
-                prior = existing.get(a.id) or seen.get(a.id)
-                if prior is not None and prior != bh:
-                    res.rejected.append(
-                        LineError(
-                            source,
-                            numbers[i],
-                            "id",
-                            "id_conflict",
-                            f"行为编号 {a.id} 已用于另一条内容不同的记录",
-                            f"act id '{a.id}' is already used by an act with different content",
-                        )
+        """Append one batch; an id reused with another body rejects that line only."""
+        for r, n in zip(self.ledger.append(acts, id_conflicts="report"), numbers, strict=True):
+            if r.status == "stored":
+                res.imported += 1
+                if self.keep_stored:
+                    res.stored.append(r.act)
+            elif r.status == "duplicate":
+                res.duplicate += 1
+            else:
+                res.rejected.append(
+                    LineError(
+                        source,
+                        n,
+                        "id",
+                        "id_conflict",
+                        f"行为编号 {r.act.id} 已用于另一条内容不同的记录",
+                        f"act id '{r.act.id}' is already used by an act with different content",
                     )
-                    continue
-                seen[a.id] = bh
-                keep.append(i)
-        kept = [acts[i] for i in sorted(keep)]
-        if kept:
-            for r in self.ledger.append(kept):
-                if r.status == "stored":
-                    res.imported += 1
-                    if self.keep_stored:
-                        res.stored.append(r.act)
-                else:
-                    res.duplicate += 1
+                )
         if self.progress:
             self.progress(len(acts))

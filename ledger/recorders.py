@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -121,9 +122,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             for s in _append_only_triggers(schema, t)
         ]
         cols = ",".join(CHAIN_COLUMNS)
-        self.chain_insert = (
-            f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) VALUES ({",".join(["%s"] * len(CHAIN_COLUMNS))})'
-        )
+        types = ("text", "bigint", "text", "text", "text", "text", "bigint", "bigint", "uuid", "bigint", "text", "text", "text", "text")
+        arrays = ",".join(f"%s::{t}[]" for t in types)
+        self.chain_insert = f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) SELECT * FROM unnest({arrays})'
 
     def create_table(self) -> None:
         super().create_table()
@@ -135,4 +136,4 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         rows = kwargs.get("chain_rows")
         if rows:
-            curs.executemany(self.chain_insert, rows)
+            curs.execute(self.chain_insert, [list(col) for col in zip(*rows, strict=True)])

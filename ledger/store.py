@@ -14,7 +14,7 @@ import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -57,7 +57,7 @@ class Appended:
     """What happened to one act of a batch: ``stored`` (with its seq/recorded time) or ``duplicate``."""
 
     act: Act
-    status: str  # "stored" | "duplicate"
+    status: str  # "stored" | "duplicate" | "conflict"
 
 
 class Ledger:
@@ -216,6 +216,7 @@ class Ledger:
         on_conflict: str = "retry",
         attempts: int = 8,
         expected: dict[str, int] | None = None,
+        id_conflicts: str = "raise",
     ) -> list[Appended]:
         """Append validated acts in one transaction per jurisdiction.
 
@@ -230,12 +231,23 @@ class Ledger:
             by_j[a.jurisdiction].append(a)
         out: list[Appended] = []
         for j, batch in by_j.items():
-            out.extend(self._append_jurisdiction(j, batch, on_conflict, attempts, expected))
+            out.extend(self._append_jurisdiction(j, batch, on_conflict, attempts, expected, id_conflicts))
         return out
 
     def _append_jurisdiction(
-        self, j: str, batch: list[Act], on_conflict: str, attempts: int, expected: dict[str, int] | None
+        self,
+        j: str,
+        batch: list[Act],
+        on_conflict: str,
+        attempts: int,
+        expected: dict[str, int] | None,
+        id_conflicts: str = "raise",
     ) -> list[Appended]:
+        import hashlib
+
+        bodies = [codec.canonical(codec.body(a)) for a in batch]
+        hashes = [hashlib.sha256(b).hexdigest() for b in bodies]
+        streams: dict[str, UUID] = {}
         last_exc: Exception | None = None
         for _ in range(attempts):
             existing = self.existing_ids(j, (a.id for a in batch))
@@ -245,15 +257,18 @@ class Ledger:
             seen_versions = dict(versions)
             seq, prev = self.head(j)
             recorded = self.clock()
+            recorded_us = codec.micros(recorded)
             stored: list[StoredEvent] = []
             rows: list[tuple[Any, ...]] = []
             results: list[Appended] = []
             seen: dict[str, str] = {}
-            for a in batch:
-                bh = codec.body_hash(a)
+            for a, bbytes, bh in zip(batch, bodies, hashes, strict=True):
                 known = existing.get(a.id) or seen.get(a.id)
                 if known is not None:
                     if known != bh:
+                        if id_conflicts == "report":
+                            results.append(Appended(a, "conflict"))
+                            continue
                         raise LedgerError(
                             f"行为编号 {a.id} 已存在且内容不同",
                             f"act id '{a.id}' is already stored with different content",
@@ -265,9 +280,10 @@ class Ledger:
                 seq += 1
                 version = versions.get(a.case, 0) + 1
                 versions[a.case] = version
-                a2 = replace(a, recorded_at=recorded, seq=seq)
-                stream = codec.case_stream(j, a.case)
-                ev = StoredEvent(stream, version, codec.topic(a.kind, a.act), codec.encode_stored(a2))
+                stream = streams.get(a.case)
+                if stream is None:
+                    stream = streams[a.case] = codec.case_stream(j, a.case)
+                ev = StoredEvent(stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded, seq))
                 content = codec.content_hash(ev)
                 link = codec.link_hash(j, seq, content, prev)
                 rows.append(
@@ -279,7 +295,7 @@ class Ledger:
                         a.kind,
                         a.act,
                         codec.micros(a.at),
-                        codec.micros(recorded),
+                        recorded_us,
                         self.oid(stream),
                         version,
                         bh,
@@ -290,7 +306,9 @@ class Ledger:
                 )
                 prev = link
                 stored.append(ev)
-                results.append(Appended(a2, "stored"))
+                results.append(
+                    Appended(Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, recorded, seq), "stored")
+                )
             if not stored:
                 return results
             try:

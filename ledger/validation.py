@@ -29,6 +29,27 @@ class BatchValidator:
         self._kinds: dict[tuple[str, str], str] = {}
         self._ids: dict[str, set[str]] = {}
         self._units: dict[str, list[str]] | None = None
+        self._absent: set[tuple[str, str]] = set()
+
+    def prefetch(self, raws: list[Any]) -> None:
+        """Look up, in one query per jurisdiction, the kinds of the cases a batch names."""
+        by_j: dict[str, set[str]] = {}
+        for raw in raws:
+            if not isinstance(raw, Mapping) or not isinstance(raw.get("case"), str):
+                continue
+            try:
+                j = self.jurisdiction_of(raw)
+            except ActError:
+                continue
+            if (j, raw["case"]) not in self._kinds:
+                by_j.setdefault(j, set()).add(raw["case"])
+        for j, cases in by_j.items():
+            found = self.ledger.case_versions(j, cases)
+            for c in cases:
+                if c in found:
+                    self._kinds[(j, c)] = found[c][1]
+                else:
+                    self._absent.add((j, c))
 
     def org(self, j: str) -> OrgChart:
         if j not in self._orgs:
@@ -79,7 +100,10 @@ class BatchValidator:
         refs = OrgRefs(org.is_person, org.is_unit, org.is_post)
 
         def kind_of(case: str) -> str | None:
-            return self._kinds.get((j, case)) or self.ledger.case_kind(j, case)
+            k = self._kinds.get((j, case))
+            if k is not None or (j, case) in self._absent:
+                return k
+            return self.ledger.case_kind(j, case)
 
         act = validate_act(raw, jurisdiction=j, refs=refs, case_kind_of=kind_of, allow_clock_acts=self.allow_clock_acts)
         if act.act in ("corrected", "retracted"):
