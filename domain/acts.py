@@ -166,6 +166,8 @@ class CaseKind:
     zh: str
     en: str
     acts: Mapping[str, ActSpec]
+    #: An open kind accepts any act name (a process imported from another system, 通用流程).
+    open: bool = False
 
 
 def F(name: str, type_: FieldType, zh: str = "", *, required: bool = False) -> DataField:  # noqa: N802
@@ -244,6 +246,8 @@ def act_spec(kind: str, act: str) -> ActSpec | None:
         pass
     k = _kinds().get(kind)
     spec = None if k is None else (k.acts.get(act) or _ANY.get(act))
+    if spec is None and k is not None and k.open and isinstance(act, str) and act.strip():
+        spec = ActSpec(act, act, act)
     _SPECS[key] = spec
     return spec
 

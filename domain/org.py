@@ -135,6 +135,8 @@ class OrgChart:
     covers: list[CoverPair] = field(default_factory=list)
     delegations: list[Delegation] = field(default_factory=list)
     packs: list[PackAdoption] = field(default_factory=list)
+    #: The jurisdiction's own rule packs (pack id → YAML source), from ``pack_defined`` acts.
+    custom_packs: dict[str, str] = field(default_factory=dict)
 
     # ---- building -------------------------------------------------------------------
     @classmethod
@@ -191,6 +193,8 @@ class OrgChart:
                         scope=d["scope"],
                     )
                 )
+            case "pack_defined":
+                self.custom_packs[d["pack"]] = d["source"]
             case "pack_adopted":
                 self.packs.append(PackAdoption(d["pack"], start_of_day(parse_date(d["from"]), self.tz)))
                 self.packs.sort(key=lambda p: p.since)

@@ -43,6 +43,11 @@ KINDS: Mapping[str, CaseKind] = {
         research,
     )
 }
-KINDS = {**KINDS, oversight.FOLLOWUP.name: oversight.FOLLOWUP, oversight.ACCESS.name: oversight.ACCESS}
+KINDS = {
+    **KINDS,
+    oversight.FOLLOWUP.name: oversight.FOLLOWUP,
+    oversight.ACCESS.name: oversight.ACCESS,
+    oversight.PROCESS.name: oversight.PROCESS,
+}
 
 __all__ = ["ANY_KIND_ACTS", "FOLLOWUP_ACTS", "KINDS"]

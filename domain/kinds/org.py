@@ -101,6 +101,12 @@ KIND = CaseKind(
                 ),
             ),
             ActSpec(
+                "pack_defined",
+                "定义规则包",
+                "rule pack defined (a jurisdiction's own pack, in the YAML rule language)",
+                (F("pack", STR, "规则包", required=True), F("source", STR, "YAML 原文", required=True)),
+            ),
+            ActSpec(
                 "pack_adopted",
                 "采用规则包",
                 "rule pack adopted",

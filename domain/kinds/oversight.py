@@ -26,3 +26,6 @@ ACCESS = CaseKind(
         )
     },
 )
+
+#: A process imported from another system (通用流程): any act name, data kept as given.
+PROCESS = CaseKind("process", "通用流程", "imported process (any activity)", {}, open=True)

@@ -32,8 +32,9 @@ class Evaluator:
     def __post_init__(self) -> None:
         if self.rules is None:
             from domain.rules.registry import RULES
+            from domain.rules.yamlpack import compile_packs
 
-            self.rules = RULES
+            self.rules = (*RULES, *compile_packs(self.org.custom_packs))
         self._by_kind: dict[str, list[Rule]] = defaultdict(list)
         self._jur_rules: list[Rule] = []
         for r in self.rules:
