@@ -144,15 +144,26 @@ def import_cmd(
 def export_cmd(
     path: Annotated[Path, typer.Argument(help="Output file")],
     jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (the contract) or csv")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", help="jsonl (the contract), csv, parquet or xes (.xes.gz gzips)")
+    ] = "jsonl",
 ) -> None:
-    """Export acts to the contract's JSONL or CSV (导出)."""
+    """Export acts to the contract's JSONL, CSV, Parquet or XES (导出)."""
     from ledger.exporter import export
+    from ledger.formats import write_parquet, write_xes
 
-    if fmt not in ("jsonl", "csv"):
-        raise typer.BadParameter("jsonl or csv", param_hint="--format")
+    if fmt not in ("jsonl", "csv", "parquet", "xes"):
+        raise typer.BadParameter("jsonl, csv, parquet or xes", param_hint="--format")
     with _ledger() as ledger:
-        n = export(ledger, path, fmt=fmt, jurisdiction=jurisdiction)
+        if fmt == "xes":
+            n = write_xes(ledger, path, jurisdiction=jurisdiction)
+            out.print(_msg(f"已导出 {n} 个案件轨迹到 {path}", f"exported {n} case traces to {path}"))
+            return
+        n = (
+            write_parquet(ledger, path, jurisdiction=jurisdiction)
+            if fmt == "parquet"
+            else export(ledger, path, fmt=fmt, jurisdiction=jurisdiction)
+        )
     out.print(_msg(f"已导出 {n} 条到 {path}", f"exported {n} acts to {path}"))
 
 

@@ -152,12 +152,12 @@ class AuditProjection:
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.t_v = f"{prefix}{VIOLATIONS}"
         self.t_c = f"{prefix}{CASES}"
-        self.t_tracking = f"{prefix}tracking"
+        self.t_tracking = f"{prefix}{getattr(self.tracking, 'tracking_table_name', 'tracking')}"
         with ledger.datastore.transaction(commit=True) as c:
             for s in _DDL:
                 c.execute(
-                    s.replace(f"EXISTS {VIOLATIONS}", f"EXISTS {self.t_v}")
-                    .replace(f"EXISTS {CASES}", f"EXISTS {self.t_c}")
+                    s.replace(f"TABLE IF NOT EXISTS {VIOLATIONS} ", f"TABLE IF NOT EXISTS {self.t_v} ")
+                    .replace(f"TABLE IF NOT EXISTS {CASES} ", f"TABLE IF NOT EXISTS {self.t_c} ")
                     .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
                     .replace(f" ON {CASES} ", f" ON {self.t_c} ")
                 )

@@ -80,8 +80,8 @@ def test_rebuild_equals_incremental_on_generated_histories(history: list[dict], 
         ledger.close()
 
 
-def test_the_follower_resumes_exactly_where_it_stopped(tmp_path: Path) -> None:
-    ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}", clock=FakeClock())
+def test_the_follower_resumes_exactly_where_it_stopped(db_url: str) -> None:
+    ledger = Ledger(db_url, clock=FakeClock())
     Importer(ledger).import_chart(COUNTY)
     p = AuditProjection(ledger)
     assert p.run(batch=10) == ledger.count()
@@ -98,4 +98,27 @@ def test_the_follower_resumes_exactly_where_it_stopped(tmp_path: Path) -> None:
     cases = query_cases(again, jurisdiction="lecheng", open=True)
     assert sorted(c["case"] for c in cases) == ["INC-1", "LV-1"]
     assert {c["case"]: c["kind"] for c in cases} == {"INC-1": "incident", "LV-1": "leave"}
+    ledger.close()
+
+
+def test_rebuild_equals_incremental_on_both_backends(db_url: str) -> None:
+    ledger = Ledger(db_url, clock=FakeClock())
+    Importer(ledger).import_chart(COUNTY)
+    p = AuditProjection(ledger)
+    history = [
+        act("i-1", "INC-1", "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="major"),
+        act("i-2", "INC-1", "incident", "reported", "2024-03-05T12:00:00+08:00", channel="phone", to_level="local_gov"),
+        act("l-1", "LV-1", "leave", "requested", "2024-03-05T10:00:00+08:00", by="p-liu", start="2024-03-06T08:00:00+08:00", end="2024-03-08T18:00:00+08:00"),
+        act("l-2", "LV-1", "leave", "departed", "2024-03-06T08:00:00+08:00", by="p-liu"),
+        act("l-3", "LV-1", "leave", "approved", "2024-03-06T09:00:00+08:00", by="p-li"),
+    ]
+    for a in history:
+        Importer(ledger).import_lines([json.dumps(a)])
+        p.run(batch=1)
+    tick(ledger, FakeClock().now.replace(year=2024, month=12))
+    p.run()
+    assert p.violations(case="LV-1"), "leave approved after departure is flagged"
+    other = AuditProjection(ledger, name="check")
+    other.rebuild()
+    assert other.table_snapshot() == p.table_snapshot()
     ledger.close()
