@@ -142,6 +142,9 @@ class DataField:
     zh: str = ""
 
 
+_FIELD_INDEX: dict[int, dict[str, DataField]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class ActSpec:
     """What one act of a case kind is and carries (行为类型)."""
@@ -152,10 +155,10 @@ class ActSpec:
     fields: tuple[DataField, ...] = ()
 
     def field(self, name: str) -> DataField | None:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        return None
+        by_name = _FIELD_INDEX.get(id(self))
+        if by_name is None:
+            by_name = _FIELD_INDEX[id(self)] = {f.name: f for f in self.fields}
+        return by_name.get(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,10 +210,23 @@ class OrgChart:
         return pid in self.posts
 
     # ---- posts and people -----------------------------------------------------------
+    def _index(self) -> tuple[dict[str, list[Appointment]], dict[str, list[Appointment]]]:
+        """Appointments by post and by person (rebuilt when appointments were added)."""
+        idx = self.__dict__.get("_idx")
+        if idx is None or idx[0] != len(self.appointments):
+            by_post: dict[str, list[Appointment]] = {}
+            by_person: dict[str, list[Appointment]] = {}
+            for ap in self.appointments:
+                by_post.setdefault(ap.post, []).append(ap)
+                by_person.setdefault(ap.person, []).append(ap)
+            idx = (len(self.appointments), by_post, by_person)
+            self.__dict__["_idx"] = idx
+        return idx[1], idx[2]
+
     def holder(self, post: str, at: datetime) -> str | None:
         """Who held ``post`` at ``at`` (某时点的任职人员)."""
-        for ap in reversed(self.appointments):
-            if ap.post == post and ap.covers(at):
+        for ap in reversed(self._index()[0].get(post, ())):
+            if ap.covers(at):
                 return ap.person
         return None
 
@@ -221,8 +234,8 @@ class OrgChart:
         """The posts ``person`` held at ``at``, highest rank first."""
         posts = [
             self.posts[ap.post]
-            for ap in self.appointments
-            if ap.person == person and ap.covers(at) and ap.post in self.posts
+            for ap in self._index()[1].get(person, ())
+            if ap.covers(at) and ap.post in self.posts
         ]
         return sorted(posts, key=lambda p: RANK_ORDER.get(p.rank, 99))
 

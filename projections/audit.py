@@ -11,12 +11,12 @@ tables (violations are a deterministic function of the stored acts).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
@@ -108,10 +108,10 @@ def violation_row(v: Violation, scope: str) -> tuple[Any, ...]:
         v.post,
         codec.micros(v.at),
         d["at"],
-        json.dumps(list(v.evidence), ensure_ascii=False),
+        orjson.dumps(list(v.evidence)).decode(),
         v.message_zh,
         v.message_en,
-        json.dumps(d["detail"], ensure_ascii=False, sort_keys=True, default=str),
+        orjson.dumps(d["detail"], option=orjson.OPT_SORT_KEYS, default=str).decode(),
     )
 
 
@@ -128,7 +128,7 @@ def case_row(s: CaseState) -> tuple[Any, ...]:
         1 if s.open else 0,
         s.stage,
         s.holder,
-        json.dumps(s.data, ensure_ascii=False, sort_keys=True, default=str),
+        orjson.dumps(s.data, option=orjson.OPT_SORT_KEYS, default=str).decode(),
     )
 
 

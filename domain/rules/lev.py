@@ -603,16 +603,34 @@ def lev_cover_conflict(ctx: Context) -> Iterator[Finding]:
     the other leave's case id), at the start of the overlap; evidence both requests (and
     their approvals). "原则上" is not an exemption the data can show.
     """
+    paired = {p for cp in ctx.org.covers for p in cp.posts}
+    holders = {ap.person for ap in ctx.org.appointments if ap.post in paired}
     leaves = []
     for c in ctx.cases:
+        if not paired:
+            break
         lv = leave_of(c, ctx.org)
+        if lv is not None and lv.person not in holders:
+            continue
         if lv is None or not is_taken(c):
             continue
         s, e = period(c, lv)
         if e > s:
             leaves.append((c, lv, s, e))
+    # only leaves that overlap in time can conflict: compare each with the earlier-starting ones still open
+    order = sorted(range(len(leaves)), key=lambda i: leaves[i][2])
+    overlapping: dict[int, list[int]] = {}
+    active: list[int] = []
+    for i in order:
+        s_i = leaves[i][2]
+        active = [k for k in active if leaves[k][3] > s_i]
+        overlapping[i] = list(active)
+        active.append(i)
     for j, (cb, lb, sb, eb) in enumerate(leaves):
-        for ca, la, sa, ea in leaves[:j]:
+        for k in range(j):
+            ca, la, sa, ea = leaves[k]
+            if k not in overlapping[j] and j not in overlapping[k]:
+                continue
             if la.person == lb.person or not (sa < eb and sb < ea):
                 continue
             at = max(sa, sb)
