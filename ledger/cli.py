@@ -456,6 +456,7 @@ def demo_cmd(
             )
         p = _projection(ledger)
         fam = violations_by_family(p)
+        sample = (p.violations(family="LEV", limit=1) or p.violations(limit=1) or [{"case": "<CASE>"}])[0]["case"]
         db = ledger.config.url
     from domain.rules.base import FAMILIES
 
@@ -470,7 +471,8 @@ def demo_cmd(
         _msg("接下来可以试试：", "Try next:")
         + f"\n  ledger --db {db} violations --family INC"
         + f"\n  ledger --db {db} violations --format json | head -40"
-        + f"\n  ledger --db {db} replay <CASE> --as-of {year}-06-30"
+        + f"\n  ledger --db {db} replay {sample}"
+        + f"\n  ledger --db {db} replay {sample} --as-of {year}-06-30"
         + f"\n  ledger --db {db} verify"
         + f"\n  ledger --db {db} checkpoint > checkpoint.json"
         + f"\n  ledger --db {db} rules --pack changle-2022"
