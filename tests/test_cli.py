@@ -57,7 +57,7 @@ def test_import_reports_a_summary_and_is_idempotent(files: tuple[str, Path, Path
 
 
 def test_import_exits_nonzero_and_names_the_line_and_field(files: tuple[str, Path, Path], tmp_path: Path) -> None:
-    db, org, acts = files
+    db, org, _acts = files
     bad = tmp_path / "bad.jsonl"
     good = act("g-1", "INC-9", "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="general")
     wrong = act("g-2", "INC-9", "incident", "occurred", "2024-03-05T10:00:00+08:00", by="p-nobody", grade="general")
