@@ -69,7 +69,7 @@ def import_rate(url: str, path: Path, n: int) -> float:
     ledger = Ledger(url)
     Importer(ledger).import_chart(org_chart())
     t = time.perf_counter()
-    res = Importer(ledger, batch=BATCH).import_path(path)
+    res = Importer(ledger).import_path(path)
     dt = time.perf_counter() - t
     assert not res.rejected, res.rejected[:3]
     assert res.imported == n, res.summary()

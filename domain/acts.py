@@ -24,6 +24,8 @@ from domain.timeutil import CHINA_TZ, format_datetime, parse_date, parse_datetim
 #: Fields every act carries (内容全、时间准、责任明 — standardization:篇四(二)3).
 REQUIRED_TOP_FIELDS = ("case", "kind", "act", "at", "by", "unit")
 
+_ALL_TOP_FIELDS = ("id", *REQUIRED_TOP_FIELDS)
+
 #: The actor id the ledger itself uses (the clock, imports of the org chart).
 SYSTEM_ACTOR = "system"
 
@@ -295,7 +297,7 @@ def validate_act(
     """
     if not isinstance(raw, Mapping):
         raise _err("", "行为记录必须是 JSON 对象", "an act must be a JSON object", "not_an_object")
-    for name in ("id", *REQUIRED_TOP_FIELDS):
+    for name in _ALL_TOP_FIELDS:
         v = raw.get(name)
         if v is None or (isinstance(v, str) and not v.strip()):
             raise _err(name, f"缺少必填字段 {name}", f"missing required field '{name}'", "missing_field")

@@ -53,10 +53,10 @@ def encode_stored(a: Act) -> bytes:
     return stored_bytes(canonical(body(a)), a.recorded_at, a.seq)
 
 
-def stored_bytes(body_bytes: bytes, recorded_at: datetime, seq: int) -> bytes:
+def stored_bytes(body_bytes: bytes, recorded_at: datetime | str, seq: int) -> bytes:
     """The canonical body with the recorded time and chain position appended."""
-    tail = f',"recorded_at":"{format_datetime(recorded_at)}","seq":{int(seq)}}}'.encode()
-    return body_bytes[:-1] + tail
+    rec = recorded_at if isinstance(recorded_at, str) else format_datetime(recorded_at)
+    return body_bytes[:-1] + f',"recorded_at":"{rec}","seq":{int(seq)}}}'.encode()
 
 
 def decode(state: bytes) -> Act:

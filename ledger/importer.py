@@ -23,7 +23,7 @@ from domain.orgfile import org_acts
 from ledger.store import Ledger
 from ledger.validation import BatchValidator
 
-BATCH = 2000
+BATCH = 5000
 
 
 @dataclass
@@ -131,8 +131,7 @@ class Importer:
             res.rejected.append(LineError(source, 0, e.field, e.code, e.message_zh, e.message_en))
             return res
         self._append(acts, [0] * len(acts), source, res)
-        self.validator._orgs.pop(jur, None)
-        self.validator._units = None
+        self.validator.forget(jur)
         return res
 
     def import_lines(self, lines: Iterator[str] | TextIO, *, source: str = "<stdin>") -> ImportResult:

@@ -95,7 +95,20 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
+        # One executemany for the batch (the ledger does not use the returned notification ids).
+        c.executemany(
+            self.insert_events_statement,
+            [
+                (
+                    s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                    s.originator_version,
+                    s.topic,
+                    s.state,
+                )
+                for s in stored_events
+            ],
+        )
+        ids = None
         rows = kwargs.get("chain_rows")
         if rows:
             placeholders = ",".join("?" * len(CHAIN_COLUMNS))
@@ -123,7 +136,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         ]
         cols = ",".join(CHAIN_COLUMNS)
         types = ("text", "bigint", "text", "text", "text", "text", "bigint", "bigint", "uuid", "bigint", "text", "text", "text", "text")
-        arrays = ",".join(f"%s::{t}[]" for t in types)
+        arrays = ",".join(f"%b::{t}[]" for t in types)  # %b: binary parameters, no text-array quoting
         self.chain_insert = f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) SELECT * FROM unnest({arrays})'
 
     def create_table(self) -> None:

@@ -26,7 +26,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from domain.acts import Act
 from domain.errors import LedgerError
 from domain.org import OrgChart
-from domain.timeutil import utcnow
+from domain.timeutil import format_datetime, utcnow
 from ledger import codec
 from ledger.config import DbConfig, resolve_db
 from ledger.recorders import CHAIN_TABLE, LedgerPostgresRecorder, LedgerSQLiteRecorder
@@ -258,6 +258,7 @@ class Ledger:
             seq, prev = self.head(j)
             recorded = self.clock()
             recorded_us = codec.micros(recorded)
+            recorded_text = format_datetime(recorded)
             stored: list[StoredEvent] = []
             rows: list[tuple[Any, ...]] = []
             results: list[Appended] = []
@@ -283,7 +284,7 @@ class Ledger:
                 stream = streams.get(a.case)
                 if stream is None:
                     stream = streams[a.case] = codec.case_stream(j, a.case)
-                ev = StoredEvent(stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded, seq))
+                ev = StoredEvent(stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded_text, seq))
                 content = codec.content_hash(ev)
                 link = codec.link_hash(j, seq, content, prev)
                 rows.append(

@@ -30,6 +30,8 @@ class BatchValidator:
         self._ids: dict[str, set[str]] = {}
         self._units: dict[str, list[str]] | None = None
         self._absent: set[tuple[str, str]] = set()
+        self._refs: dict[str, OrgRefs] = {}
+        self._current = ""
 
     def prefetch(self, raws: list[Any]) -> None:
         """Look up, in one query per jurisdiction, the kinds of the cases a batch names."""
@@ -97,15 +99,13 @@ class BatchValidator:
                 f"jurisdiction '{j}' has no org chart yet: import its org file first",
                 code="unknown_unit",
             )
-        refs = OrgRefs(org.is_person, org.is_unit, org.is_post)
-
-        def kind_of(case: str) -> str | None:
-            k = self._kinds.get((j, case))
-            if k is not None or (j, case) in self._absent:
-                return k
-            return self.ledger.case_kind(j, case)
-
-        act = validate_act(raw, jurisdiction=j, refs=refs, case_kind_of=kind_of, allow_clock_acts=self.allow_clock_acts)
+        refs = self._refs.get(j)
+        if refs is None:
+            refs = self._refs[j] = OrgRefs(org.is_person, org.is_unit, org.is_post)
+        self._current = j
+        act = validate_act(
+            raw, jurisdiction=j, refs=refs, case_kind_of=self._kind_of, allow_clock_acts=self.allow_clock_acts
+        )
         if act.act in ("corrected", "retracted"):
             self._check_correction(act)
         self._kinds[(j, act.case)] = act.kind
@@ -113,6 +113,19 @@ class BatchValidator:
         if act.kind == "org":
             org.apply(act)
         return act
+
+    def forget(self, jurisdiction: str) -> None:
+        """Drop what is cached of a jurisdiction (after its org chart changed in the store)."""
+        self._orgs.pop(jurisdiction, None)
+        self._refs.pop(jurisdiction, None)
+        self._units = None
+
+    def _kind_of(self, case: str) -> str | None:
+        j = self._current
+        k = self._kinds.get((j, case))
+        if k is not None or (j, case) in self._absent:
+            return k
+        return self.ledger.case_kind(j, case)
 
     def _check_correction(self, act: Act) -> None:
         target = act.get("of")
