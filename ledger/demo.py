@@ -696,6 +696,26 @@ class _County:
         "市生态环境局",
     )
 
+    def destroy_classified(
+        self, c: str, kind: str, t: datetime, csec: str, office: str, witness: str, *, proper: bool
+    ) -> None:
+        """Destroying a classified document 销毁涉密文件: two witnesses and the director's approval, or (planted) one witness and no approval."""
+        d = t.date()
+        if proper:
+            self.act(
+                c,
+                kind,
+                "destroyed",
+                t,
+                csec,
+                office,
+                classified=True,
+                witnesses=[self.who(witness, d), self.who("odd1", d)],
+                approved_by=self.who("od", d),
+            )
+        else:
+            self.act(c, kind, "destroyed", t, csec, office, classified=True, witnesses=[self.who(witness, d)])
+
     def gen_incoming(self, n: int) -> list[tuple[str, datetime, str]]:
         """Incoming documents; returns (case, sign-off time, handling unit) of leader instructions."""
         days = self.spread(n)
@@ -791,30 +811,9 @@ class _County:
         self.act(c, "incoming_document", "archived", ta, csec, office)
         if classified:
             dd = self.workday_on_or_after(min(ta.date() + timedelta(days=rng.randint(30, 60)), date(self.year, 12, 20)))
-            tdz = self.at(dd, "15:00")
-            if v == "destroy_unwitnessed":
-                self.act(
-                    c,
-                    "incoming_document",
-                    "destroyed",
-                    tdz,
-                    csec,
-                    office,
-                    classified=True,
-                    witnesses=[self.who("sec2", dd)],
-                )
-            else:
-                self.act(
-                    c,
-                    "incoming_document",
-                    "destroyed",
-                    tdz,
-                    csec,
-                    office,
-                    classified=True,
-                    witnesses=[self.who("sec2", dd), self.who("odd1", dd)],
-                    approved_by=self.who("od", dd),
-                )
+            self.destroy_classified(
+                c, "incoming_document", self.at(dd, "15:00"), csec, office, "sec2", proper=v != "destroy_unwitnessed"
+            )
         if leader_key == "head" or rng.random() < 0.2:
             return c, tso, code
         return None
@@ -1163,30 +1162,9 @@ class _County:
         self.act(c, "outgoing_document", "archived", t, csec, office_or_unit)
         if classified:
             dd = self.workday_on_or_after(min(t.date() + timedelta(days=rng.randint(20, 50)), date(self.year, 12, 18)))
-            tdz = self.at(dd, "15:30")
-            if v == "destroy_unwitnessed":
-                self.act(
-                    c,
-                    "outgoing_document",
-                    "destroyed",
-                    tdz,
-                    csec,
-                    office,
-                    classified=True,
-                    witnesses=[self.who("sec1", dd)],
-                )
-            else:
-                self.act(
-                    c,
-                    "outgoing_document",
-                    "destroyed",
-                    tdz,
-                    csec,
-                    office,
-                    classified=True,
-                    witnesses=[self.who("sec1", dd), self.who("odd1", dd)],
-                    approved_by=self.who("od", dd),
-                )
+            self.destroy_classified(
+                c, "outgoing_document", self.at(dd, "15:30"), csec, office, "sec1", proper=v != "destroy_unwitnessed"
+            )
 
     def doc_no(self, issuer: str) -> str:
         n = self._docno.get(issuer, 0) + 1

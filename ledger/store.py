@@ -154,35 +154,30 @@ class Ledger:
         )
         return str(_col(rows[0], "kind", 0)) if rows else None
 
-    def case_versions(self, jurisdiction: str, cases: Iterable[str]) -> dict[str, tuple[int, str]]:
-        """Current version and kind of each named case that exists."""
-        out: dict[str, tuple[int, str]] = {}
-        cases = list(dict.fromkeys(cases))
-        for i in range(0, len(cases), 500):
-            chunk = cases[i : i + 500]
-            rows = self.query(
-                f"SELECT case_id, MAX(originator_version) AS v, MIN(kind) AS k FROM {self.t_chain} "
-                f"WHERE jurisdiction=? AND case_id IN ({','.join('?' * len(chunk))}) GROUP BY case_id",
+    def _rows_for(self, jurisdiction: str, column: str, keys: Iterable[str], select: str, tail: str = "") -> list[Any]:
+        """Chain rows of a jurisdiction whose ``column`` is one of ``keys`` (queried in chunks)."""
+        keys = list(dict.fromkeys(keys))
+        rows: list[Any] = []
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows += self.query(
+                f"SELECT {select} FROM {self.t_chain} WHERE jurisdiction=? "
+                f"AND {column} IN ({','.join('?' * len(chunk))}){tail}",
                 [jurisdiction, *chunk],
             )
-            for r in rows:
-                out[str(_col(r, "case_id", 0))] = (int(_col(r, "v", 1)), str(_col(r, "k", 2)))
-        return out
+        return rows
+
+    def case_versions(self, jurisdiction: str, cases: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """Current version and kind of each named case that exists."""
+        rows = self._rows_for(
+            jurisdiction, "case_id", cases, "case_id, MAX(originator_version) AS v, MIN(kind) AS k", " GROUP BY case_id"
+        )
+        return {str(_col(r, "case_id", 0)): (int(_col(r, "v", 1)), str(_col(r, "k", 2))) for r in rows}
 
     def existing_ids(self, jurisdiction: str, ids: Iterable[str]) -> dict[str, str]:
         """Act ids already stored in a jurisdiction, with their body hashes."""
-        out: dict[str, str] = {}
-        ids = list(dict.fromkeys(ids))
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            rows = self.query(
-                f"SELECT act_id, body_hash FROM {self.t_chain} WHERE jurisdiction=? "
-                f"AND act_id IN ({','.join('?' * len(chunk))})",
-                [jurisdiction, *chunk],
-            )
-            for r in rows:
-                out[str(_col(r, "act_id", 0))] = str(_col(r, "body_hash", 1))
-        return out
+        rows = self._rows_for(jurisdiction, "act_id", ids, "act_id, body_hash")
+        return {str(_col(r, "act_id", 0)): str(_col(r, "body_hash", 1)) for r in rows}
 
     # ---- the org chart ----------------------------------------------------------------
     def org(self, jurisdiction: str) -> OrgChart:

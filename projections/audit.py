@@ -28,46 +28,11 @@ from domain.rules.engine import Evaluator, group_cases
 from domain.state import CaseState, case_state
 from ledger import codec
 from ledger.store import Ledger, _col
+from projections.columns import C_COLUMNS, V_COLUMNS
 
 NAME = "audit"
 VIOLATIONS = "ledger_violations"
 CASES = "ledger_cases"
-
-V_COLUMNS = (
-    "id",
-    "jurisdiction",
-    "scope",
-    "rule",
-    "family",
-    "pack",
-    "article",
-    "severity",
-    "case_id",
-    "kind",
-    "unit",
-    "person",
-    "post",
-    "at_us",
-    "at",
-    "evidence",
-    "message_zh",
-    "message_en",
-    "detail",
-)
-C_COLUMNS = (
-    "jurisdiction",
-    "case_id",
-    "kind",
-    "unit",
-    "opened_us",
-    "last_act",
-    "last_us",
-    "acts",
-    "open",
-    "stage",
-    "holder",
-    "data",
-)
 
 _DDL = [
     f"""CREATE TABLE IF NOT EXISTS {VIOLATIONS} (

@@ -8,30 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from ledger import codec
 from ledger.store import _col
+from projections.columns import C_COLUMNS, V_COLUMNS
 
 if TYPE_CHECKING:
     from projections.audit import AuditProjection
 
-V_FIELDS = (
-    "id",
-    "jurisdiction",
-    "rule",
-    "family",
-    "pack",
-    "article",
-    "severity",
-    "case_id",
-    "kind",
-    "unit",
-    "person",
-    "post",
-    "at",
-    "evidence",
-    "message_zh",
-    "message_en",
-    "detail",
-    "at_us",
-)
+V_FIELDS = tuple(c for c in V_COLUMNS if c != "scope")
 
 
 def _violation(r: Any) -> dict[str, Any]:
@@ -106,20 +88,7 @@ def query_violations(
     return [_violation(r) for r in p.ledger.query(sql, params)]
 
 
-C_FIELDS = (
-    "jurisdiction",
-    "case_id",
-    "kind",
-    "unit",
-    "opened_us",
-    "last_act",
-    "last_us",
-    "acts",
-    "open",
-    "stage",
-    "holder",
-    "data",
-)
+C_FIELDS = C_COLUMNS
 
 
 def _case(r: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.acts import DATETIME, OBJECT, STR, ActSpec, F
+from domain.acts import BOOL, DATETIME, OBJECT, PERSON, PERSON_LIST, STR, ActSpec, F
 
 ANY_KIND_ACTS: dict[str, ActSpec] = {
     "deadline_missed": ActSpec(
@@ -46,3 +46,17 @@ FOLLOWUP_ACTS: dict[str, ActSpec] = {
     "remediated": ActSpec("remediated", "已整改", "remediated", (F("note", STR, "整改说明"),)),
     "reopened": ActSpec("reopened", "重新打开", "reopened", (F("note", STR, "理由"),)),
 }
+
+#: Destroying a document (销毁), the same act for incoming and outgoing documents:
+#: a classified one is registered, witnessed by two people and approved by the office director.
+DESTROYED = ActSpec(
+    "destroyed",
+    "销毁",
+    "destroyed",
+    (
+        F("classified", BOOL, "涉密"),
+        F("witnesses", PERSON_LIST, "监销人"),
+        F("approved_by", PERSON, "批准人"),
+        F("registered", BOOL, "已办理销毁登记"),
+    ),
+)

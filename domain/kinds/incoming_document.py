@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, PERSON, PERSON_LIST, STR, UNIT, ActSpec, CaseKind, F, enum
+from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, STR, UNIT, ActSpec, CaseKind, F, enum
+from domain.kinds.common import DESTROYED
 
 KIND = CaseKind(
     "incoming_document",
@@ -50,17 +51,7 @@ KIND = CaseKind(
             ),
             ActSpec("completed", "办结", "completed"),
             ActSpec("archived", "归档", "archived"),
-            ActSpec(
-                "destroyed",
-                "销毁",
-                "destroyed",
-                (
-                    F("classified", BOOL, "涉密"),
-                    F("witnesses", PERSON_LIST, "监销人"),
-                    F("approved_by", PERSON, "批准人"),
-                    F("registered", BOOL, "已办理销毁登记"),
-                ),
-            ),
+            DESTROYED,
         )
     },
 )

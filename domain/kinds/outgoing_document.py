@@ -8,7 +8,6 @@ from domain.acts import (
     DATETIME,
     INT,
     PERSON,
-    PERSON_LIST,
     POST,
     STR,
     STR_LIST,
@@ -18,6 +17,7 @@ from domain.acts import (
     CaseKind,
     F,
 )
+from domain.kinds.common import DESTROYED
 
 KIND = CaseKind(
     "outgoing_document",
@@ -82,17 +82,7 @@ KIND = CaseKind(
             ActSpec("registered", "登记", "registered"),
             ActSpec("distributed", "分发", "distributed", (F("to", STR_LIST, "主送/抄送"),)),
             ActSpec("archived", "归档", "archived"),
-            ActSpec(
-                "destroyed",
-                "销毁",
-                "destroyed",
-                (
-                    F("classified", BOOL, "涉密"),
-                    F("witnesses", PERSON_LIST, "监销人"),
-                    F("approved_by", PERSON, "批准人"),
-                    F("registered", BOOL, "已办理销毁登记"),
-                ),
-            ),
+            DESTROYED,
         )
     },
 )
