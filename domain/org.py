@@ -19,6 +19,8 @@ from domain.timeutil import CHINA_TZ, parse_date, start_of_day
 HEAD_RANKS = ("head",)
 VICE_RANKS = ("exec_vice_head", "vice_head")
 UNIT_HEAD_RANKS = ("head", "dept_head", "office_director", "division_head")
+#: Government leaders (政府领导): the head, the executive vice head and the vice heads.
+GOV_LEADER_RANKS = (*HEAD_RANKS, *VICE_RANKS)
 RANK_ORDER = {
     r: i
     for i, r in enumerate(
@@ -242,6 +244,18 @@ class OrgChart:
     def post_of(self, person: str, at: datetime) -> Post | None:
         posts = self.posts_of(person, at)
         return posts[0] if posts else None
+
+    def label(self, person: str | None, at: datetime | None = None) -> str:
+        """A person as messages show them: 姓名（职务） — the post held at ``at`` when given."""
+        if not person:
+            return "（未记录）"
+        name = self.people.get(person) or person
+        post = self.post_of(person, at) if at is not None else None
+        return f"{name}（{post.title}）" if post else name
+
+    def is_gov_leader(self, person: str, at: datetime) -> bool:
+        """Whether ``person`` held a government leader's post (政府领导) at ``at``."""
+        return any(p.rank in GOV_LEADER_RANKS for p in self.posts_of(person, at))
 
     def rank_of(self, person: str, at: datetime) -> str | None:
         p = self.post_of(person, at)

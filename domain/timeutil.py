@@ -77,3 +77,14 @@ def start_of_day(d: date, tz: tzinfo = CHINA_TZ) -> datetime:
 def utcnow() -> datetime:
     """The wall clock, for the outermost layer only (CLI/API); logic takes `now` as input."""
     return datetime.now(UTC)
+
+
+def deadline_end(value: object, tz: tzinfo = CHINA_TZ) -> datetime | None:
+    """A deadline as an instant: a bare date (00:00 local) means the end of that day (当日内)."""
+    if not isinstance(value, datetime):
+        return None
+    dt = value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    loc = dt.astimezone(tz)
+    if (loc.hour, loc.minute, loc.second, loc.microsecond) == (0, 0, 0, 0):
+        return end_of_day(loc.date(), tz)
+    return dt

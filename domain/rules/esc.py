@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from domain.acts import Act
-from domain.org import HEAD_RANKS, VICE_RANKS, OrgChart, Post
+from domain.org import GOV_LEADER_RANKS as LEADER_RANKS
+from domain.org import VICE_RANKS, OrgChart, Post
 from domain.rules.base import Context, Finding, Rule, cite, rule
 from domain.rules.templates import Due, deadline_rule
 from domain.timeutil import end_of_day, format_datetime, local_date
-
-LEADER_RANKS = HEAD_RANKS + VICE_RANKS
 
 # ---- helpers (candidates for domain/org.py or templates.py) ------------------------------
 

@@ -26,10 +26,11 @@ from datetime import datetime, tzinfo
 from fractions import Fraction
 
 from domain.acts import Act
+from domain.org import GOV_LEADER_RANKS as LEADER_RANKS
 from domain.org import OrgChart
 from domain.rules.base import Case, Context, Finding, Obligation, Rule, cite, rule, with_obligations
 from domain.rules.templates import Due, deadline_findings, deadline_obligations, deadline_rule, first_after, has_quorum
-from domain.timeutil import CHINA_TZ, end_of_day, format_datetime, local_date
+from domain.timeutil import deadline_end, format_datetime, local_date
 
 TYPE_ZH: Mapping[str, str] = {
     "executive": "常务会议",
@@ -38,7 +39,6 @@ TYPE_ZH: Mapping[str, str] = {
     "thematic": "专题会议",
     "county_work": "全县性工作会议",
 }
-LEADER_RANKS = ("head", "exec_vice_head", "vice_head")
 VICE_RANKS = ("exec_vice_head", "vice_head")
 
 #: Step names of ``topic_step_done`` (议题程序), in Chinese.
@@ -77,15 +77,6 @@ def _step(a: Act) -> str:
 
 def _topic(a: Act) -> str:
     return str(a.get("topic") or "").strip()
-
-
-def _who(org: OrgChart, pid: str | None, at: datetime | None = None) -> str:
-    """A person as messages show them: name (post title at ``at``)."""
-    if not pid:
-        return "（未记录）"
-    name = org.people.get(pid) or pid
-    post = org.post_of(pid, at) if at is not None else None
-    return f"{name}（{post.title}）" if post else name
 
 
 def _art(ctx: Context, at: datetime | None = None) -> str:
@@ -151,16 +142,6 @@ def _vice_in_charge_ok(org: OrgChart, person: str, at: datetime, unit: str | Non
         return True
     allowed = set(charged) | {q for ch in charged for q in org.cover_partners(ch, at)}
     return any(p.id in allowed for p in posts)
-
-
-def _deadline_of(v: object, tz: tzinfo = CHINA_TZ) -> datetime | None:
-    """A deadline as a moment: a bare date (local midnight) means the end of that day."""
-    if not isinstance(v, datetime):
-        return None
-    loc = v.astimezone(tz) if v.tzinfo is not None else v.replace(tzinfo=tz)
-    if (loc.hour, loc.minute, loc.second, loc.microsecond) == (0, 0, 0, 0):
-        return end_of_day(loc.date(), tz)
-    return v
 
 
 def _walk_chain(chain: Sequence[str], hits: Mapping[str, Sequence[int]]) -> list[tuple[str, str]]:
@@ -286,10 +267,10 @@ def mtg_convener(ctx: Context) -> Iterator[Finding]:
     if evh is not None and evh.id in ids:
         if org.delegated(head.id, evh.id, scope, at) or org.holder(head.id, at) is None:
             return
-        zh = f"常务会议由常务副职 {_who(org, chair, at)} 主持，但无县（区）长在会议当日的委托（{_art(ctx)}）"
+        zh = f"常务会议由常务副职 {org.label(chair, at)} 主持，但无县（区）长在会议当日的委托（{_art(ctx)}）"
         en = f"executive meeting chaired by the executive vice head {chair} without the head's delegation covering {local_date(at)} ({_art(ctx)})"
     else:
-        zh = f"常务会议由 {_who(org, chair, at)} 主持，应由县（区）长或受委托的常务副职召集主持（{_art(ctx)}）"
+        zh = f"常务会议由 {org.label(chair, at)} 主持，应由县（区）长或受委托的常务副职召集主持（{_art(ctx)}）"
         en = f"executive meeting chaired by {chair or '(nobody recorded)'}, neither the head nor the delegated executive vice head ({_art(ctx)})"
     yield ctx.finding(at, [conv], zh, en, key="convener", person=chair or None, post=posts[0].id if posts else None)
 
@@ -415,7 +396,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             elif s in wrong:
                 w = wrong[s]
                 ev.append(w)
-                zh_parts.append(f"{name}由 {_who(ctx.org, w.by, w.at)} 办理，审批人职务不符")
+                zh_parts.append(f"{name}由 {ctx.org.label(w.by, w.at)} 办理，审批人职务不符")
                 en_parts.append(f"{s} done by {w.by}, who does not hold the required post")
             else:
                 zh_parts.append(f"缺少{name}")
@@ -733,7 +714,7 @@ def mtg_absence_leave(ctx: Context) -> Iterator[Finding]:
             en.append("no leave requested beforehand")
         if not ok_grants:
             if grants:
-                zh.append(f"准假人 {_who(org, grants[0].by, grants[0].at)} 不是{granter_zh}")
+                zh.append(f"准假人 {org.label(grants[0].by, grants[0].at)} 不是{granter_zh}")
                 en.append(f"leave granted by {grants[0].by}, not by the {granted_by}")
             else:
                 zh.append(f"未经{granter_zh}准假")
@@ -753,7 +734,7 @@ def mtg_absence_leave(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             conv.at,
             [conv, *req, *grants, *note, *late],
-            f"{_who(org, m, conv.at)} 缺席{TYPE_ZH.get(sch.get('type'), '')}：{'，'.join(zh)}（{_art(ctx)}）",
+            f"{org.label(m, conv.at)} 缺席{TYPE_ZH.get(sch.get('type'), '')}：{'，'.join(zh)}（{_art(ctx)}）",
             f"{m} absent from the meeting: {', '.join(en)} ({_art(ctx)})",
             key=f"absent:{m}",
             person=m,
@@ -767,7 +748,7 @@ def mtg_absence_leave(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             conv.at,
             [conv],
-            f"{_who(org, s, conv.at)} 未经{granter_zh}同意代替他人参会（{_art(ctx)}）",
+            f"{org.label(s, conv.at)} 未经{granter_zh}同意代替他人参会（{_art(ctx)}）",
             f"{s} attended in a member's place without the {granted_by}'s consent ({_art(ctx)})",
             key=f"substitute:{s}",
             person=s,
@@ -847,7 +828,7 @@ def _minutes_chain_findings(ctx: Context) -> Iterator[Finding]:
             zh.append(f"{name}顺序错误")
             en.append(f"{s} out of order")
         elif s.startswith("issue:"):
-            zh.append(f"签发人 {_who(org, issued.by, issued.at)} 不是{wrong_issuer}")
+            zh.append(f"签发人 {org.label(issued.by, issued.at)} 不是{wrong_issuer}")
             en.append(f"issued by {issued.by}, not the {s.split(':', 1)[1]}")
         else:
             zh.append(f"缺少{name}")
@@ -1046,10 +1027,10 @@ def _sup_deadline_report(sup: Case, orig: datetime, tz: tzinfo) -> tuple[Act | N
     )
     if report is None:
         return None, None
-    approved = [a for a in sup.acts if a.act == "extension_approved" and _deadline_of(a.get("new_deadline"), tz)]
+    approved = [a for a in sup.acts if a.act == "extension_approved" and deadline_end(a.get("new_deadline"), tz)]
     if approved:
-        return report, _deadline_of(approved[-1].get("new_deadline"), tz)
-    return report, _deadline_of(report.get("new_deadline"), tz)
+        return report, deadline_end(approved[-1].get("new_deadline"), tz)
+    return report, deadline_end(report.get("new_deadline"), tz)
 
 
 @rule(
@@ -1101,7 +1082,7 @@ def mtg_decision_followthrough(ctx: Context) -> Iterator[Finding]:
             continue
         used: set[str] = set()
         for d in m.all("decided"):
-            orig = _deadline_of(d.get("deadline"), tz)
+            orig = deadline_end(d.get("deadline"), tz)
             if orig is None:
                 continue
             unit = d.get("responsible_unit")
@@ -1114,7 +1095,7 @@ def mtg_decision_followthrough(ctx: Context) -> Iterator[Finding]:
             same = [
                 (s, reg)
                 for s, reg in cands
-                if (dl := _deadline_of(reg.get("deadline"), tz)) is not None
+                if (dl := deadline_end(reg.get("deadline"), tz)) is not None
                 and local_date(dl, tz) == local_date(orig, tz)
             ]
             pair = (same or cands)[0] if (same or cands) else None

@@ -12,22 +12,14 @@ from datetime import datetime, tzinfo
 from fractions import Fraction
 
 from domain.acts import Act
+from domain.org import GOV_LEADER_RANKS as LEADER_RANKS
 from domain.org import OrgChart
 from domain.rules.base import Context, Finding, Rule, cite, rule
 from domain.timeutil import end_of_day, local_date, start_of_day
 
 #: Posts whose holders are judged by RES-ANNUAL-QUOTA (县政府领导: 县长、常务副县长、副县长).
-LEADER_RANKS = ("head", "exec_vice_head", "vice_head")
 #: Ranks of a town's principal (党政主要负责同志) posts.
 TOWN_PRINCIPAL_RANKS = ("head", "dept_head")
-
-
-def _who(org: OrgChart, pid: str | None, at: datetime | None = None) -> str:
-    if not pid:
-        return "（未记录）"
-    name = org.people.get(pid) or pid
-    post = org.post_of(pid, at) if at is not None else None
-    return f"{name}（{post.title}）" if post else name
 
 
 def _leader(a: Act) -> str:
@@ -138,7 +130,7 @@ def res_annual_quota(ctx: Context) -> Iterator[Finding]:
             unannounced = sum((_days(v) for v in vs if v.get("unannounced")), Fraction(0))
             ev: Sequence[Act] = vs or [proof]
             case = f"RES-QUOTA-{year}-{person}"
-            who = _who(org, person, y_end)
+            who = org.label(person, y_end)
             unit = org.unit_of(person, y_end) or (gov.id if gov else None)
             post = org.post_of(person, y_end)
             post_id = post.id if post else None
@@ -239,13 +231,13 @@ def res_escort_limit(ctx: Context) -> Iterator[Finding]:
         for town, people in by_town.items():
             if len(people) <= limit:
                 continue
-            names = "、".join(_who(org, p, v.at) for p in people)
+            names = "、".join(org.label(p, v.at) for p in people)
             tname = org.units[town].name
             art = ctx.rule.article(ctx.pack)
             yield ctx.finding(
                 v.at,
                 [v],
-                f"{_who(org, leader, v.at)}到{tname}调研，党政主要负责同志 {len(people)} 人陪同（{names}），"
+                f"{org.label(leader, v.at)}到{tname}调研，党政主要负责同志 {len(people)} 人陪同（{names}），"
                 f"超过 {limit} 人（{art}）",
                 f"the county head's visit to {town} was escorted by {len(people)} of its principal leaders "
                 f"({', '.join(people)}), more than {limit} ({art})",

@@ -29,16 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from domain.acts import Act
 from domain.org import OrgChart
 from domain.rules.base import Case, Citation, Context, Finding, Obligation, Rule, Severity, cite, rule
 from domain.rules.templates import Due, deadline_findings, deadline_obligations
-from domain.timeutil import CHINA_TZ, end_of_day, format_datetime, local_date
+from domain.timeutil import CHINA_TZ, deadline_end, end_of_day, format_datetime, local_date
 
 #: Ranks of government leaders (区政府领导) who may approve an extension or sign a termination.
-GOV_LEADER_RANKS = ("head", "exec_vice_head", "vice_head")
 
 #: Weekly windows are generated at most this far (an implementation bound, not a parameter
 #: of the regulation: an open item's obligations must be a finite list).
@@ -46,17 +45,6 @@ MAX_WEEKS = 104
 
 
 # ---- shared readings -------------------------------------------------------------------
-def deadline_end(dt: datetime | None, tz: tzinfo = CHINA_TZ) -> datetime | None:
-    """A deadline as an instant: a bare date (00:00 local) means the end of that day."""
-    if not isinstance(dt, datetime):
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=tz)
-    if dt.astimezone(tz).timetz().replace(tzinfo=None) == time(0, 0):
-        return end_of_day(local_date(dt, tz), tz)
-    return dt
-
-
 def responsible_unit(c: Case, until: datetime | None = None) -> str | None:
     """The unit that must do the work (责任单位)."""
     acts = [a for a in c.acts if until is None or a.at <= until]
@@ -119,13 +107,6 @@ def deadline_state(c: Case, until: datetime | None = None) -> DeadlineState:
     return st
 
 
-def is_gov_leader(org: OrgChart, person: str | None, at: datetime) -> bool:
-    """Whether ``person`` held a government leader's post (县/区长, 常务副职, 副职) at ``at``."""
-    if not person:
-        return False
-    return any(p.rank in GOV_LEADER_RANKS for p in org.posts_of(person, at))
-
-
 def report_problems(a: Act) -> list[tuple[str, str, str]]:
     """What a progress/completion report lacks under yiyuan:第十二条 (code, zh, en)."""
     out = []
@@ -148,7 +129,7 @@ def termination_problems(org: OrgChart, a: Act) -> list[tuple[str, str, str]]:
     if not (isinstance(note, str) and note.strip()):
         out.append(("no_note", "无终止情况说明", "no termination note"))
     signer = a.get("signed_by") or a.by
-    if not is_gov_leader(org, signer, a.at):
+    if not (signer and org.is_gov_leader(signer, a.at)):
         out.append(
             (
                 "not_leader_signed",
@@ -438,7 +419,7 @@ def sup_extension(ctx: Context) -> Iterator[Finding]:
                 evidence.append(setter)
             zh.append(f"于期限（{_fmt(due)}）届满后才批准延期")
             en.append(f"approved after the deadline ({_fmt(due)}) had passed")
-        if not is_gov_leader(ctx.org, ext.by, ext.at):
+        if not ctx.org.is_gov_leader(ext.by, ext.at):
             p = ctx.org.post_of(ext.by, ext.at)
             who = f"{ctx.org.people.get(ext.by, ext.by)}（{p.title if p else '无职务'}）"
             zh.append(f"批准人 {who} 不是区政府领导")
