@@ -27,14 +27,14 @@ Shared readings (used by every rule here and by :mod:`domain.bulletin`):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain.acts import Act
 from domain.org import OrgChart
-from domain.rules.base import Case, Citation, Context, Finding, Obligation, Rule, Severity, cite, rule
-from domain.rules.templates import Due, deadline_findings, deadline_obligations
+from domain.rules.base import Case, Context, Finding, Rule, cite, rule
+from domain.rules.templates import Due, deadline_rule
 from domain.timeutil import CHINA_TZ, deadline_end, end_of_day, format_datetime, local_date
 
 #: Ranks of government leaders (区政府领导) who may approve an extension or sign a termination.
@@ -159,37 +159,6 @@ def _fmt(dt: datetime) -> str:
     return loc.strftime("%Y-%m-%d %H:%M")
 
 
-def _sup_deadline_rule(
-    id: str,
-    *,
-    severity: Severity,
-    zh: str,
-    en: str,
-    kinds: Sequence[str],
-    cites: dict[str, Citation],
-    responsible: bool,
-) -> Callable[[Callable[[Context], Iterable[Due]]], Rule]:
-    """:func:`~domain.rules.templates.deadline_rule`, with findings naming the responsible unit.
-
-    (Would move to templates.py as a ``unit`` field on :class:`Due`.)
-    """
-
-    def deco(fn: Callable[[Context], Iterable[Due]]) -> Rule:
-        def check(ctx: Context) -> Iterator[Finding]:
-            unit = responsible_unit(ctx.c) if responsible else ctx.c.unit
-            for f in deadline_findings(ctx, list(fn(ctx))):
-                yield replace(f, unit=unit)
-
-        def owed(ctx: Context) -> Iterator[Obligation]:
-            return deadline_obligations(ctx, list(fn(ctx)))
-
-        check.__doc__ = fn.__doc__
-        r = rule(id, severity=severity, zh=zh, en=en, kinds=kinds, cites=cites)(check)
-        return replace(r, obligations=owed)
-
-    return deco
-
-
 # ---- SUP-REGISTERED ----------------------------------------------------------------------
 @rule(
     "SUP-REGISTERED",
@@ -237,14 +206,13 @@ def sup_registered(ctx: Context) -> Iterator[Finding]:
 
 
 # ---- SUP-ASSIGNED-SAMEDAY ----------------------------------------------------------------
-@_sup_deadline_rule(
+@deadline_rule(
     "SUP-ASSIGNED-SAMEDAY",
     severity="medium",
     zh="督查事项未在立项当日交办责任单位",
     en="Responsible unit not notified the day the item was registered",
     kinds=("supervision",),
     cites={"dongqu-2012": cite("第一百零八条", days=0)},
-    responsible=False,
 )
 def sup_assigned_sameday(ctx: Context) -> Iterator[Due]:
     """交办：区政府办公室将督查事项在当日向责任单位发出通知，转交责任单位限期办理。
@@ -265,14 +233,13 @@ def sup_assigned_sameday(ctx: Context) -> Iterator[Due]:
 
 
 # ---- SUP-DEADLINE ------------------------------------------------------------------------
-@_sup_deadline_rule(
+@deadline_rule(
     "SUP-DEADLINE",
     severity="high",
     zh="督查事项未在规定期限内办结",
     en="Supervision item not completed by its deadline",
     kinds=("supervision",),
     cites={"dongqu-2012": cite("第一百零九条"), "yiyuan": cite("第十二条")},
-    responsible=True,
 )
 def sup_deadline(ctx: Context) -> Iterator[Due]:
     """办理：责任单位必须在规定期限内办结；确需延期的，经区政府领导同意后方可延期。
@@ -300,6 +267,7 @@ def sup_deadline(ctx: Context) -> Iterator[Due]:
         f"closure of item '{title}' by {responsible_unit(ctx.c)}",
         key=f"due-{format_datetime(st.due)}",
         extra={"extensions": [e.id for e, _ in st.applied]} if st.applied else None,
+        unit=responsible_unit(ctx.c),
     )
 
 
@@ -345,14 +313,13 @@ def weekly_windows(ctx: Context) -> Iterator[tuple[int, datetime, datetime, Act]
         prev_end = end
 
 
-@_sup_deadline_rule(
+@deadline_rule(
     "SUP-WEEKLY-PROGRESS",
     severity="low",
     zh="办理期限较长的督查事项未每周报告进度",
     en="Long-running supervision item without a weekly progress report",
     kinds=("supervision",),
     cites={"dongqu-2012": cite("第一百零九条", days=7, long_deadline_days=14)},
-    responsible=True,
 )
 def sup_weekly_progress(ctx: Context) -> Iterator[Due]:
     """对办理期限较长的事项，每周向区政府办公室报告工作进度。
@@ -381,6 +348,7 @@ def sup_weekly_progress(ctx: Context) -> Iterator[Due]:
             f"第 {k} 周（{first} 至 {last}）进度报告",
             f"progress report for week {k} ({first}–{last})",
             key=f"week-{local_date(we).isoformat()}",
+            unit=responsible_unit(c),
         )
 
 

@@ -41,6 +41,8 @@ class Due:
     key: str = ""
     person: str | None = None
     extra: Mapping[str, Any] | None = None
+    #: The unit the finding names (e.g. the responsible unit); the case's unit when None.
+    unit: str | None = None
 
 
 def _fmt_delay(delta: timedelta) -> tuple[str, str]:
@@ -66,6 +68,7 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     f"{d.what_zh}超过时限 {zh_late}（应于 {format_datetime(d.due)} 前）",
                     f"{d.what_en} {en_late} late (due {format_datetime(d.due)})",
                     key=d.key,
+                    unit=d.unit,
                     person=d.person or d.response.by,
                     due=format_datetime(d.due),
                     **(d.extra or {}),
@@ -79,6 +82,7 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     f"{d.what_zh}逾期未办（期限 {format_datetime(d.due)}）",
                     f"{d.what_en} missing at the deadline ({format_datetime(d.due)})",
                     key=d.key,
+                    unit=d.unit,
                     person=d.person,
                     due=format_datetime(d.due),
                     **(d.extra or {}),
