@@ -108,6 +108,8 @@ class BatchValidator:
         )
         if act.act in ("corrected", "retracted"):
             self._check_correction(act)
+        if act.act == "pack_defined":
+            self._check_pack(act)
         self._kinds[(j, act.case)] = act.kind
         self._ids.setdefault(j, set()).add(act.id)
         if act.kind == "org":
@@ -126,6 +128,22 @@ class BatchValidator:
         if k is not None or (j, case) in self._absent:
             return k
         return self.ledger.case_kind(j, case)
+
+    def _check_pack(self, act: Act) -> None:
+        """A jurisdiction's own rule pack must compile before it is stored (else every evaluation would fail)."""
+        from domain.rules.yamlpack import PackError, load_pack
+
+        try:
+            compiled = load_pack(act.get("source"))
+        except PackError as e:
+            raise ActError("data.source", e.message_zh, e.message_en, code="invalid_pack") from e
+        if compiled.id != act.get("pack"):
+            raise ActError(
+                "data.pack",
+                f"规则包编号 {act.get('pack')} 与 YAML 中的 {compiled.id} 不一致",
+                f"pack '{act.get('pack')}' does not match the YAML's pack id '{compiled.id}'",
+                code="invalid_pack",
+            )
 
     def _check_correction(self, act: Act) -> None:
         target = act.get("of")

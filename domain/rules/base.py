@@ -208,18 +208,15 @@ class Context:
 
     def params_at(self, at: datetime) -> Mapping[str, Any] | None:
         """This rule's parameters under the pack in force at ``at``, or None if not in force."""
-        from domain.rules.packs import pack_in_force
+        from domain.rules.packs import citing_pack, pack_in_force
 
-        pack = pack_in_force(self.org, at)
-        if pack is None or pack not in self.rule.citations:
-            return None
-        return self.rule.params_for(pack)
+        cited = citing_pack(pack_in_force(self.org, at), self.rule.citations)
+        return None if cited is None else self.rule.params_for(cited)
 
     def pack_at(self, at: datetime) -> str | None:
-        from domain.rules.packs import pack_in_force
+        from domain.rules.packs import citing_pack, pack_in_force
 
-        pack = pack_in_force(self.org, at)
-        return pack if pack in self.rule.citations else None
+        return citing_pack(pack_in_force(self.org, at), self.rule.citations)
 
     def finding(
         self,

@@ -17,7 +17,7 @@ from domain.acts import SYSTEM_ACTOR, Act
 from domain.calendar import WorkCalendar
 from domain.org import OrgChart
 from domain.rules.base import Case, Context, Finding, Obligation, Rule, Violation
-from domain.rules.packs import pack_in_force
+from domain.rules.packs import citing_pack, pack_in_force
 from domain.timeutil import format_datetime
 
 
@@ -64,11 +64,12 @@ class Evaluator:
             return []
         out: list[Violation] = []
         for r in self._by_kind.get(case.kind, ()):
-            if pack not in r.citations:
+            cited = citing_pack(pack, r.citations)
+            if cited is None:
                 continue
             ctx = self._ctx(r, case)
-            ctx.pack, ctx.params = pack, r.params_for(pack)
-            out.extend(self._stamp(r, pack, f, case.kind) for f in r.check(ctx))
+            ctx.pack, ctx.params = cited, r.params_for(cited)
+            out.extend(self._stamp(r, cited, f, case.kind) for f in r.check(ctx))
         return _dedupe(out)
 
     def jurisdiction_violations(self, cases: Iterable[Case]) -> list[Violation]:
@@ -84,10 +85,10 @@ class Evaluator:
                 continue
             ctx = self._ctx(r, cases=rcases)
             for f in r.check(ctx):
-                pack = pack_in_force(self.org, f.at)
-                if pack is None or pack not in r.citations:
+                cited = citing_pack(pack_in_force(self.org, f.at), r.citations)
+                if cited is None:
                     continue
-                out.append(self._stamp(r, pack, f, kinds_of.get(f.case, r.kinds[0])))
+                out.append(self._stamp(r, cited, f, kinds_of.get(f.case, r.kinds[0])))
         return _dedupe(out)
 
     def obligations(self, case: Case) -> list[Obligation]:
@@ -99,10 +100,11 @@ class Evaluator:
             return []
         out: list[Obligation] = []
         for r in self._by_kind.get(case.kind, ()):
-            if r.obligations is None or pack not in r.citations:
+            cited = citing_pack(pack, r.citations)
+            if r.obligations is None or cited is None:
                 continue
             ctx = self._ctx(r, case)
-            ctx.pack, ctx.params = pack, r.params_for(pack)
+            ctx.pack, ctx.params = cited, r.params_for(cited)
             out.extend(r.obligations(ctx))
         return out
 

@@ -26,6 +26,8 @@ class Pack:
     name_en: str
     seed: str
     effective_from: date
+    #: A pack whose rules also apply (this pack adds to it), e.g. a county's own YAML pack on changle-2022.
+    extends: str | None = None
 
     def in_force(self, at: datetime) -> bool:
         return at >= start_of_day(self.effective_from, at.tzinfo)
@@ -82,8 +84,34 @@ def pack_in_force(org: OrgChart, at: datetime) -> str | None:
     return pid
 
 
+def pack_chain(pack: str) -> list[str]:
+    """The pack and the packs it extends, nearest first (规则包及其所扩展的规则包)."""
+    chain: list[str] = []
+    pid: str | None = pack
+    while pid is not None and pid not in chain:
+        chain.append(pid)
+        p = PACKS.get(pid)
+        pid = p.extends if p is not None else None
+    return chain
+
+
+def citing_pack(pack: str | None, citations: Mapping[str, Any]) -> str | None:
+    """Which pack of ``pack``'s chain cites a rule (its article and parameters apply), if any."""
+    if pack is None:
+        return None
+    for pid in pack_chain(pack):
+        if pid in citations:
+            return pid
+    return None
+
+
 def pack_rules(pack: str) -> Mapping[str, Mapping[str, Any]]:
     """The rules a pack names and its parameters for each (``ledger rules --pack P``)."""
     from domain.rules.registry import RULES
 
-    return {r.id: r.params_for(pack) for r in RULES if pack in r.citations}
+    out: dict[str, Mapping[str, Any]] = {}
+    for r in RULES:
+        p = citing_pack(pack, r.citations)
+        if p is not None:
+            out[r.id] = r.params_for(p)
+    return out

@@ -943,11 +943,14 @@ class CompiledPack:
     effective_from: date
     rules: tuple[Rule, ...]
     source_hash: str
+    extends: str | None = None
 
     @property
     def pack(self) -> Pack:
         """The :class:`Pack` the engine's ``pack_in_force`` reads (registered by :func:`compile_packs`)."""
-        return Pack(self.id, self.name_zh, self.name_en, f"{YAML_SEED}{self.source_hash[:16]}", self.effective_from)
+        return Pack(
+            self.id, self.name_zh, self.name_en, f"{YAML_SEED}{self.source_hash[:16]}", self.effective_from, self.extends
+        )
 
 
 def _text(v: Any, default: str) -> tuple[str, str]:
@@ -1132,6 +1135,13 @@ class _Compiler:
             if "effective_from" in doc
             else EPOCH
         )
+        extends = doc.get("extends")
+        if extends is not None and extends not in PACKS:
+            raise self.error(
+                f"extends 指向未知规则包 {extends}",
+                f"'extends' names an unknown pack '{extends}' (known: {', '.join(sorted(PACKS))})",
+                ("extends",),
+            )
         seen: dict[str, int] = {}
         rules: list[Rule] = []
         for i, raw in enumerate(doc["rules"]):
@@ -1151,7 +1161,7 @@ class _Compiler:
             seen[rid] = self.lines.of(("rules", i, "id"))
             spec = self.rule_spec(i, raw)
             rules.append(_BUILDERS[spec.template](spec))
-        return CompiledPack(self.pack, name_zh, name_en, eff, tuple(rules), source_hash)
+        return CompiledPack(self.pack, name_zh, name_en, eff, tuple(rules), source_hash, extends)
 
 
 def _hash(text: str) -> str:
