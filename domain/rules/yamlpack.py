@@ -1,7 +1,7 @@
 """Jurisdictions' own rule packs in YAML (自定义规则包) — compiled into engine rules.
 
 A jurisdiction writes its own rules without Python, in the YAML rule language
-(``docs/rule-language.md``; shared spec ``/work/briefs/yaml-pack.md``), and records the
+(``docs/rule-language.md``), and records the
 text in its ORG case with ``pack_defined {pack, source}``; ``pack_adopted {pack, from}``
 puts it in force. The engine compiles ``org.custom_packs`` with :func:`compile_packs` and
 runs the result beside the built-in catalog: every YAML rule IS an engine :class:`Rule`
