@@ -480,6 +480,17 @@ def demo_cmd(
     )
 
 
+def _wire_api() -> None:
+    """``ledger token …`` (API tokens) and ``ledger serve`` (the FastAPI application)."""
+    from api.commands import serve_cmd, token_app
+
+    app.add_typer(token_app, name="token", help="API tokens by role (clerk, supervisor, auditor, admin) — 令牌")
+    app.command("serve", help="Serve the HTTP API with uvicorn (OpenAPI at /docs) — 启动服务")(serve_cmd)
+
+
+_wire_api()
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,139 @@
+"""Who may do what (权限): bearer tokens, roles and units.
+
+``Authorization: Bearer <id>.<secret>`` (see :mod:`ledger.tokens`). 401 without a token or
+with a bad/revoked one; 403 when the token's role or units forbid the call:
+
+========== ======================================= ============================== =============
+role       records acts                            reads                          follow-up
+========== ======================================= ============================== =============
+clerk      only for its own unit(s)                only its units' cases/acts/…   no
+supervisor no                                      everything                     yes
+auditor    no                                      everything, verify, checkpoint no
+admin      everything                              everything                     yes
+========== ======================================= ============================== =============
+
+A token may also be bound to one jurisdiction. Reads by an auditor or supervisor are
+themselves recorded as ``access``/``viewed`` acts (:meth:`api.services.Services.log_access`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import forbidden, unauthorized
+from ledger.tokens import Token
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="A ledger token: `ledger token create --role R` prints `<id>.<secret>` once.",
+)
+
+ROLE_ZH = {"clerk": "录入员", "supervisor": "督查室", "auditor": "审计", "admin": "管理员"}
+
+#: Roles whose reads are recorded in the ledger (查阅留痕).
+LOGGED_ROLES = ("auditor", "supervisor")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: a token's role, units, person and jurisdiction."""
+
+    token: Token
+
+    @property
+    def role(self) -> str:
+        return self.token.role
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.token.units
+
+    @property
+    def person(self) -> str | None:
+        return self.token.person
+
+    @property
+    def jurisdiction(self) -> str | None:
+        return self.token.jurisdiction
+
+    @property
+    def reads_all(self) -> bool:
+        return self.role != "clerk"
+
+    @property
+    def logged(self) -> bool:
+        return self.role in LOGGED_ROLES
+
+    def unit_scope(self) -> list[str] | None:
+        """The units whose data this caller may read (None: all)."""
+        return None if self.reads_all else list(self.units)
+
+    def may_read_unit(self, unit: str | None) -> bool:
+        return self.reads_all or (unit is not None and unit in self.units)
+
+    def check_unit_filter(self, unit: str | None, field: str = "unit") -> None:
+        """A clerk asking for another unit's data: 403."""
+        if unit is not None and not self.may_read_unit(unit):
+            raise forbidden(f"无权查看单位 {unit} 的数据", f"this token may not read unit '{unit}'", field=field)
+
+    def jurisdiction_scope(self, requested: str | None, field: str = "jurisdiction") -> str | None:
+        """The jurisdiction to read: the requested one, limited to the token's own."""
+        if self.jurisdiction is None:
+            return requested
+        if requested is not None and requested != self.jurisdiction:
+            raise forbidden(
+                f"令牌仅限辖区 {self.jurisdiction}",
+                f"this token is limited to jurisdiction '{self.jurisdiction}'",
+                field=field,
+            )
+        return self.jurisdiction
+
+    def may_see_jurisdiction(self, j: str) -> bool:
+        return self.jurisdiction is None or self.jurisdiction == j
+
+    def check_case_access(self, jurisdiction: str, unit: str | None) -> None:
+        if not self.may_see_jurisdiction(jurisdiction):
+            raise forbidden(
+                f"令牌仅限辖区 {self.jurisdiction}", f"this token is limited to jurisdiction '{self.jurisdiction}'"
+            )
+        if not self.may_read_unit(unit):
+            raise forbidden(
+                f"无权查看单位 {unit or '（无）'} 的案件或记录", f"this token may not read the cases of unit '{unit}'"
+            )
+
+
+def principal(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    """The authenticated caller, or 401."""
+    if creds is None or not creds.credentials:
+        raise unauthorized()
+    tok = request.app.state.services.tokens.authenticate(creds.credentials)
+    if tok is None:
+        raise unauthorized("未认证：令牌无效或已吊销", "not authenticated: unknown or revoked token")
+    return Principal(tok)
+
+
+def require(*roles: str) -> Callable[..., Principal]:
+    """A dependency: the caller, if its role is one of ``roles``; else 403."""
+
+    def dep(p: Principal = Depends(principal)) -> Principal:
+        if p.role not in roles:
+            allowed = "、".join(ROLE_ZH[r] for r in roles)
+            raise forbidden(
+                f"角色 {ROLE_ZH.get(p.role, p.role)} 无权执行此操作（需要：{allowed}）",
+                f"role '{p.role}' may not do this (needs: {', '.join(roles)})",
+            )
+        return p
+
+    return dep
+
+
+ANY_ROLE = ("clerk", "supervisor", "auditor", "admin")
+READERS = ANY_ROLE
+RECORDERS = ("clerk", "admin")
+FOLLOWERS = ("supervisor", "admin")
+INTEGRITY = ("auditor", "supervisor", "admin")

@@ -1,0 +1,133 @@
+"""Command-line pieces of the API (令牌与服务): ``ledger token …`` and ``ledger serve``.
+
+Wire into :mod:`ledger.cli`::
+
+    from api.commands import serve_cmd, token_app
+    app.add_typer(token_app, name="token")
+    app.command("serve")(serve_cmd)
+
+The commands use the CLI's global ``--db`` when set, else their own ``--db``, else
+``LEDGER_DB``, else ``ledger.db``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from domain.errors import LedgerError
+from ledger.tokens import ROLES, TokenStore
+
+token_app = typer.Typer(help="API tokens (访问令牌): create, list, revoke.", no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL (default: the CLI's --db, LEDGER_DB, ledger.db)")
+]
+
+
+def _db(db: str | None) -> str | None:
+    if db:
+        return db
+    try:
+        from ledger.cli import state
+    except ImportError:  # pragma: no cover
+        return None
+    return state.db
+
+
+def _store(db: str | None) -> TokenStore:
+    from ledger.store import Ledger
+
+    return TokenStore(Ledger(_db(db)))
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}")],
+    unit: Annotated[list[str] | None, typer.Option("--unit", help="A unit of a clerk (repeat for several)")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="The person id acting with this token")] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="Limit the token to one jurisdiction")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a token and print its secret ONCE (only its hash is stored)."""
+    store = _store(db)
+    try:
+        tok, secret = store.create(role, units=unit or [], person=person, jurisdiction=jurisdiction)
+    except LedgerError as e:
+        err.print(f"[red]{e.message_zh} / {e.message_en}[/red]")
+        raise typer.Exit(2) from e
+    finally:
+        store.ledger.close()
+    err.print(f"token {tok.id} ({tok.role}) created — the secret is shown once / 令牌只显示一次，请妥善保存:")
+    print(secret)
+
+
+@token_app.command("list")
+def token_list(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    db: DbOption = None,
+) -> None:
+    """List tokens (never their secrets)."""
+    store = _store(db)
+    try:
+        toks = store.list()
+    finally:
+        store.ledger.close()
+    if fmt == "json":
+        print(json.dumps([t.as_dict() for t in toks], ensure_ascii=False, indent=1))
+        return
+    t = Table(title=f"{len(toks)} tokens")
+    for col in ("id", "role", "units", "person", "jurisdiction", "created_at", "revoked_at"):
+        t.add_column(col)
+    for tok in toks:
+        d = tok.as_dict()
+        t.add_row(
+            d["id"],
+            d["role"],
+            ",".join(d["units"]),
+            d["person"] or "",
+            d["jurisdiction"] or "",
+            d["created_at"] or "",
+            d["revoked_at"] or "",
+        )
+    out.print(t)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="Token id")], db: DbOption = None) -> None:
+    """Revoke a token (it stops working at once)."""
+    store = _store(db)
+    try:
+        ok = store.revoke(token_id)
+    finally:
+        store.ledger.close()
+    if not ok:
+        err.print(f"[red]没有有效的令牌 {token_id} / no active token '{token_id}'[/red]")
+        raise typer.Exit(1)
+    out.print(f"revoked {token_id} / 已吊销")
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None) -> None:
+    """Serve the API with uvicorn (blocks until stopped)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(_db(db)), host=host, port=port)
+
+
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) (接口服务)."""
+    serve(host, port, db)

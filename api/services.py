@@ -1,0 +1,298 @@
+"""What the routes share (服务): one ledger, its audit projection, the tokens, the clock.
+
+Also the pieces several routes need: finding a case's jurisdiction, acts by id, the
+follow-up status of violations, opaque cursors, and the access log (查阅留痕) — every read by
+an auditor or the supervision office is recorded as an ``access``/``viewed`` act.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+from fastapi import Request
+
+from api.auth import Principal
+from api.errors import ApiError, invalid, not_found
+from domain.acts import SYSTEM_ACTOR, Act
+from domain.errors import ActError
+from domain.rules.base import Case
+from domain.timeutil import format_datetime, local_date, utcnow
+from ledger import codec
+from ledger.store import Ledger, _col
+from ledger.tokens import TokenStore
+from ledger.validation import BatchValidator
+from projections.audit import AuditProjection
+
+#: Follow-up act → the violation status it leads to (督查跟踪状态).
+STATUS_AFTER = {
+    "acknowledged": "acknowledged",
+    "justified": "justified",
+    "remediated": "remediated",
+    "reopened": "open",
+}
+STATUSES = ("open", "acknowledged", "justified", "remediated")
+
+
+def act_out(a: Act) -> dict[str, Any]:
+    return {
+        **a.to_contract(),
+        "recorded_at": format_datetime(a.recorded_at) if a.recorded_at else None,
+        "seq": a.seq,
+    }
+
+
+def encode_cursor(*parts: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, types: Sequence[type]) -> list[Any] | None:
+    """An opaque cursor back to its parts, or 422 naming ``cursor``."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        parts = json.loads(raw)
+        if not isinstance(parts, list) or len(parts) != len(types):
+            raise ValueError("shape")
+        for p, t in zip(parts, types, strict=True):
+            if not isinstance(p, t) or isinstance(p, bool):
+                raise ValueError("type")
+        return parts
+    except (ValueError, TypeError, UnicodeDecodeError) as e:
+        raise invalid("cursor", "分页游标无效", "invalid cursor", "bad_cursor") from e
+
+
+def _bad_text(s: str) -> bool:
+    if "\x00" in s:
+        return True
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" in JSON)
+        return True
+    return False
+
+
+def find_nul(obj: Any, path: str = "") -> str | None:
+    """The path of the first string the database cannot store: a NUL character (PostgreSQL
+    text cannot hold it) or a lone surrogate (not UTF-8)."""
+    if isinstance(obj, str):
+        return path if _bad_text(obj) else None
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            sub = f"{path}.{k}" if path else str(k)
+            if isinstance(k, str) and _bad_text(k):
+                return sub
+            found = find_nul(v, sub)
+            if found is not None:
+                return found
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            found = find_nul(v, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+def refuse_nul(obj: Any, path: str = "", *, index: int | None = None) -> None:
+    """422 naming the field when a string holds a NUL character or a lone surrogate."""
+    where = find_nul(obj, path)
+    if where is not None:
+        where = where.encode("utf-8", "replace").decode()
+        raise invalid(
+            where,
+            f"字段 {where} 含有无法存储的字符（NUL 或不成对的代理项）",
+            f"'{where}' contains a character that cannot be stored (NUL or a lone surrogate)",
+            "bad_character",
+            index=index,
+        )
+
+
+def followup_status(acts: Iterable[Act]) -> str:
+    """A violation's status folded from its follow-up acts (corrections applied)."""
+    status = "open"
+    for a in acts:
+        status = STATUS_AFTER.get(a.act, status)
+    return status
+
+
+def services(request: Request) -> Services:
+    """The app's services (a FastAPI dependency)."""
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+class Services:
+    """One per app: the ledger and what is built on it."""
+
+    def __init__(self, db_url: str | None = None, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.ledger = Ledger(db_url, clock=clock or utcnow)
+        self.tokens = TokenStore(self.ledger)
+        self._projection = AuditProjection(self.ledger)
+        self._proj_lock = threading.Lock()
+
+    def now(self) -> datetime:
+        return self.ledger.clock()
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    # ---- the projection -------------------------------------------------------------------
+    def projection(self) -> AuditProjection:
+        """The audit projection, caught up with every act stored so far."""
+        with self._proj_lock:
+            for attempt in range(5):
+                try:
+                    self._projection.run()
+                    break
+                except IntegrityError:  # another app's follower saved the same position first
+                    if attempt == 4:
+                        raise
+        return self._projection
+
+    # ---- cases ----------------------------------------------------------------------------
+    def find_case(self, case: str, jurisdiction: str | None, p: Principal) -> tuple[str, str]:
+        """(jurisdiction, kind) of a case id; 404 when unknown, 422 when ambiguous."""
+        if jurisdiction is not None:
+            kind = self.ledger.case_kind(jurisdiction, case)
+            if kind is None:
+                raise not_found("case", case, "案件")
+            return jurisdiction, kind
+        found = [(j, k) for j in self.ledger.jurisdictions() if (k := self.ledger.case_kind(j, case))]
+        found = [f for f in found if p.may_see_jurisdiction(f[0])]
+        if not found:
+            raise not_found("case", case, "案件")
+        if len(found) > 1:
+            js = ", ".join(j for j, _ in found)
+            raise invalid(
+                "jurisdiction",
+                f"案件 {case} 存在于多个辖区（{js}），请给出 jurisdiction",
+                f"case '{case}' exists in several jurisdictions ({js}): pass ?jurisdiction=",
+                "ambiguous_case",
+            )
+        return found[0]
+
+    def case_version(self, j: str, case: str) -> int:
+        return self.current_versions(j, [case]).get(case, 0)
+
+    def current_versions(self, j: str, cases: Iterable[str]) -> dict[str, int]:
+        """Each case's current version (0 for a new case)."""
+        cases = list(dict.fromkeys(cases))
+        have = self.ledger.case_versions(j, cases)
+        return {c: have[c][0] if c in have else 0 for c in cases}
+
+    def acts_by_ids(self, j: str, ids: Sequence[str]) -> list[Act]:
+        """Stored acts by id (in chain order); unknown ids are skipped."""
+        ids = list(dict.fromkeys(i for i in ids if isinstance(i, str)))
+        out: list[Act] = []
+        led = self.ledger
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = led.query(
+                f"SELECT e.state AS state FROM {led.t_chain} c JOIN {led.t_events} e "
+                "ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
+                f"WHERE c.jurisdiction=? AND c.act_id IN ({','.join('?' * len(chunk))}) ORDER BY c.seq",
+                [j, *chunk],
+            )
+            out.extend(codec.decode(bytes(_col(r, "state", 0))) for r in rows)
+        return out
+
+    def recorded(self, j: str, ids: Sequence[str]) -> dict[str, tuple[datetime, int]]:
+        """Recorded time and chain seq of stored acts, by id."""
+        led = self.ledger
+        out: dict[str, tuple[datetime, int]] = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = led.query(
+                f"SELECT act_id, recorded_us, seq FROM {led.t_chain} WHERE jurisdiction=? "
+                f"AND act_id IN ({','.join('?' * len(chunk))})",
+                [j, *chunk],
+            )
+            for r in rows:
+                out[str(_col(r, "act_id", 0))] = (
+                    codec.from_micros(int(_col(r, "recorded_us", 1))),
+                    int(_col(r, "seq", 2)),
+                )
+        return out
+
+    # ---- follow-up ------------------------------------------------------------------------
+    def followup(self, j: str, violation: str) -> tuple[list[Act], str, int]:
+        """The follow-up history of a violation, its status and the follow-up case version."""
+        hist = [a for a in self.ledger.case_history(j, violation) if a.kind == "followup"]
+        if not hist:
+            return [], "open", 0
+        effective = Case.of(hist).acts
+        return hist, followup_status(effective), self.case_version(j, violation)
+
+    def statuses(self) -> dict[str, str]:
+        """Status of every violation that has follow-up acts (violation id → status)."""
+        by_case: dict[tuple[str, str], list[Act]] = {}
+        for j in self.ledger.jurisdictions():
+            after: tuple[str, int] | None = None
+            while True:
+                page = self.ledger.acts(j, kind="followup", after=after, limit=5000)
+                for a in page:
+                    by_case.setdefault((a.jurisdiction, a.case), []).append(a)
+                if len(page) < 5000:
+                    break
+                after = (j, page[-1].seq or 0)
+        return {cid: followup_status(Case.of(acts).acts) for (_j, cid), acts in by_case.items()}
+
+    # ---- acting on the caller's behalf ------------------------------------------------------
+    def actor_unit(self, p: Principal, j: str, fallback: str | None = None) -> str | None:
+        """The unit an oversight act is recorded for: the token's unit, else the office."""
+        org = self.ledger.org(j)
+        for u in p.units:
+            if org.is_unit(u):
+                return u
+        for unit in (org.office_unit(), org.government_unit()):
+            if unit is not None:
+                return unit.id
+        if fallback and org.is_unit(fallback):
+            return fallback
+        return next(iter(org.units), None)
+
+    def log_access(
+        self, p: Principal, resource: str, query: Mapping[str, Any], jurisdictions: Iterable[str] | None = None
+    ) -> int:
+        """Record an ``access``/``viewed`` act for a read by an auditor or supervisor (in each
+        jurisdiction the read covered). Returns the number of acts recorded."""
+        if not p.logged:
+            return 0
+        js = list(dict.fromkeys(jurisdictions)) if jurisdictions is not None else None
+        if js is None:
+            js = [p.jurisdiction] if p.jurisdiction else self.ledger.jurisdictions()
+        now = self.now()
+        q = json.dumps({k: v for k, v in query.items() if v is not None}, ensure_ascii=False, sort_keys=True)
+        reader = p.person or f"token-{p.token.id}"
+        acts: list[Act] = []
+        for j in js:
+            org = self.ledger.org(j)
+            unit = self.actor_unit(p, j)
+            if unit is None:  # no org chart: nothing to record against
+                continue
+            by = p.person if p.person and org.is_person(p.person) else SYSTEM_ACTOR
+            raw = {
+                "id": f"acc-{uuid.uuid4().hex}",
+                "jurisdiction": j,
+                "case": f"ACCESS-{reader}-{local_date(now, org.tz).isoformat()}",
+                "kind": "access",
+                "act": "viewed",
+                "at": format_datetime(now),
+                "by": by,
+                "unit": unit,
+                "data": {"resource": resource, "query": q, "role": p.role, "token": p.token.id, "person": p.person},
+            }
+            try:
+                acts.append(BatchValidator(self.ledger, jurisdiction=j).validate(raw))
+            except ActError as e:  # pragma: no cover - the raw act is built from the org chart
+                raise ApiError(500, "access_log_failed", "查阅记录写入失败", str(e)) from e
+        if acts:
+            self.ledger.append(acts)
+        return len(acts)

@@ -1,0 +1,58 @@
+"""``ledger token create|list|revoke`` (api.commands.token_app) and ``serve``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from api import commands
+from api.commands import token_app
+from ledger.store import Ledger
+from ledger.tokens import TokenStore
+
+
+def test_token_create_list_revoke(db_url: str) -> None:
+    db = db_url
+    run = CliRunner().invoke
+    r = run(
+        token_app, ["create", "--role", "clerk", "--unit", "u-fgj", "--unit", "u-sfj", "--person", "p-sun", "--db", db]
+    )
+    assert r.exit_code == 0, r.output
+    secret = r.stdout.strip().splitlines()[-1]
+    tid = secret.split(".")[0]
+    with Ledger(db) as led:
+        tok = TokenStore(led).authenticate(secret)
+        assert tok is not None and tok.role == "clerk" and tok.units == ("u-fgj", "u-sfj") and tok.person == "p-sun"
+        # only the hash is stored
+        rows = led.query(f"SELECT * FROM {TokenStore(led).table}")
+        assert rows and secret.split(".")[1] not in json.dumps(
+            [list(r.values() if isinstance(r, dict) else r) for r in rows]
+        )
+    listed = json.loads(run(token_app, ["list", "--format", "json", "--db", db]).stdout)
+    assert [(t["id"], t["role"], t["revoked_at"]) for t in listed] == [(tid, "clerk", None)]
+    assert run(token_app, ["list", "--db", db]).exit_code == 0
+    assert run(token_app, ["revoke", tid, "--db", db]).exit_code == 0
+    assert run(token_app, ["revoke", tid, "--db", db]).exit_code == 1
+    with Ledger(db) as led:
+        assert TokenStore(led).authenticate(secret) is None
+    assert run(token_app, ["create", "--role", "clerk", "--db", db]).exit_code == 2  # a clerk needs a unit
+    assert run(token_app, ["create", "--role", "king", "--db", db]).exit_code == 2
+
+
+def test_serve_runs_uvicorn_on_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: Any, host: str, port: int) -> None:
+        seen.update(app=app, host=host, port=port)
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    commands.serve("0.0.0.0", 8123, db=f"sqlite:///{tmp_path / 's.db'}")
+    assert seen["host"] == "0.0.0.0" and seen["port"] == 8123
+    assert seen["app"].openapi()["paths"]["/acts"]
+    seen["app"].state.services.close()
