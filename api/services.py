@@ -231,18 +231,11 @@ class Services:
         return hist, followup_status(effective), self.case_version(j, violation)
 
     def statuses(self) -> dict[str, str]:
-        """Status of every violation that has follow-up acts (violation id → status)."""
-        by_case: dict[tuple[str, str], list[Act]] = {}
-        for j in self.ledger.jurisdictions():
-            after: tuple[str, int] | None = None
-            while True:
-                page = self.ledger.acts(j, kind="followup", after=after, limit=5000)
-                for a in page:
-                    by_case.setdefault((a.jurisdiction, a.case), []).append(a)
-                if len(page) < 5000:
-                    break
-                after = (j, page[-1].seq or 0)
-        return {cid: followup_status(Case.of(acts).acts) for (_j, cid), acts in by_case.items()}
+        """Status of every violation that has follow-up acts (violation id → status), read from
+        the case view: a follow-up case's id is its violation's id, its last act its status."""
+        proj = self.projection()
+        rows = self.ledger.query(f"SELECT case_id, last_act FROM {proj.t_c} WHERE kind='followup'")
+        return {str(_col(r, "case_id", 0)): STATUS_AFTER.get(str(_col(r, "last_act", 1)), "open") for r in rows}
 
     # ---- acting on the caller's behalf ------------------------------------------------------
     def actor_unit(self, p: Principal, j: str, fallback: str | None = None) -> str | None:

@@ -31,6 +31,7 @@ class BatchValidator:
         self._units: dict[str, list[str]] | None = None
         self._absent: set[tuple[str, str]] = set()
         self._refs: dict[str, OrgRefs] = {}
+        self._owned: set[str] = set()
         self._current = ""
 
     def prefetch(self, raws: list[Any]) -> None:
@@ -54,11 +55,18 @@ class BatchValidator:
                     self._absent.add((j, c))
 
     def org(self, j: str) -> OrgChart:
-        if j not in self._orgs:
-            base = self.ledger.org(j)
-            chart = OrgChart.from_acts([], j)
-            chart.__dict__.update({k: _copy(v) for k, v in base.__dict__.items()})
-            self._orgs[j] = chart
+        """The org chart the batch is checked against: the ledger's (shared, read-only) until an
+        org act in the batch changes it, then a private copy (copy on write)."""
+        chart = self._orgs.get(j)
+        if chart is None:
+            chart = self._orgs[j] = self.ledger.org(j)
+        return chart
+
+    def _own_org(self, j: str) -> OrgChart:
+        if j not in self._owned:
+            self._orgs[j] = copy.deepcopy(self.org(j))
+            self._owned.add(j)
+            self._refs.pop(j, None)
         return self._orgs[j]
 
     def jurisdiction_of(self, raw: Mapping[str, Any]) -> str:
@@ -113,13 +121,14 @@ class BatchValidator:
         self._kinds[(j, act.case)] = act.kind
         self._ids.setdefault(j, set()).add(act.id)
         if act.kind == "org":
-            org.apply(act)
+            self._own_org(j).apply(act)
         return act
 
     def forget(self, jurisdiction: str) -> None:
         """Drop what is cached of a jurisdiction (after its org chart changed in the store)."""
         self._orgs.pop(jurisdiction, None)
         self._refs.pop(jurisdiction, None)
+        self._owned.discard(jurisdiction)
         self._units = None
 
     def _kind_of(self, case: str) -> str | None:
@@ -158,7 +167,3 @@ class BatchValidator:
                 f"'{act.act}' points at act '{target}', which is not in case '{act.case}'",
                 code="unknown_act",
             )
-
-
-def _copy(v: Any) -> Any:
-    return copy.deepcopy(v) if isinstance(v, (dict, list)) else v

@@ -31,6 +31,8 @@ from ledger.store import Ledger, _col
 from projections.columns import C_COLUMNS, V_COLUMNS
 
 NAME = "audit"
+#: Kinds no rule reads and no case view shows: the access log (查阅记录) grows with every read.
+UNVIEWED_KINDS = frozenset({"access"})
 VIOLATIONS = "ledger_violations"
 CASES = "ledger_cases"
 
@@ -166,13 +168,15 @@ class AuditProjection:
         for _nid, a in notes:
             if a.kind == "org":
                 org_changed.add(a.jurisdiction)
-            else:
+            elif a.kind not in UNVIEWED_KINDS:
                 touched[a.jurisdiction].add(a.case)
         changes = Changes({}, {})
         for j in sorted(set(touched) | org_changed):
             ev = self.evaluator(j)
             if j in org_changed:
-                cases = group_cases(a for a in self.ledger.iter_acts(j) if a.kind != "org")
+                cases = group_cases(
+                    a for a in self.ledger.iter_acts(j) if a.kind != "org" and a.kind not in UNVIEWED_KINDS
+                )
                 for c in cases:
                     changes.cases[(j, c.id)] = (ev.case_violations(c), case_state(c))
                 changes.jurisdiction_rules[j] = ev.jurisdiction_violations(cases)
@@ -262,7 +266,7 @@ class AuditProjection:
         changes = Changes({}, {})
         for j, acts in sorted(by_j.items()):
             ev = self.evaluator(j)
-            cases = group_cases(a for a in acts if a.kind != "org")
+            cases = group_cases(a for a in acts if a.kind != "org" and a.kind not in UNVIEWED_KINDS)
             for c in cases:
                 changes.cases[(j, c.id)] = (ev.case_violations(c), case_state(c))
             changes.jurisdiction_rules[j] = ev.jurisdiction_violations(cases)
