@@ -10,6 +10,7 @@ network between client and server), as an auditor. Target: p99 ≤ 50 ms on SQLi
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import sys
@@ -19,32 +20,37 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from api.app import create_app  # noqa: E402
-from bench.synth import UNITS, org_chart, write_jsonl  # noqa: E402
-from ledger.importer import Importer  # noqa: E402
-from ledger.store import Ledger  # noqa: E402
-from ledger.tokens import TokenStore  # noqa: E402
-from projections.audit import AuditProjection  # noqa: E402
+from api.app import create_app
+from bench.synth import UNITS, org_chart, write_jsonl
+from ledger.importer import Importer
+from ledger.store import Ledger
+from ledger.tokens import TokenStore
+from projections.audit import AuditProjection
 
 
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+    keep = os.environ.get("BENCH_DB")  # reuse a loaded database between runs
     d = Path(tempfile.mkdtemp())
-    url = f"sqlite:///{d / 'api.db'}"
+    db = Path(keep) if keep else d / "api.db"
+    url = f"sqlite:///{db}"
     t = time.perf_counter()
-    path = write_jsonl(d / "acts.jsonl", n)
+    fresh = not db.exists()
     ledger = Ledger(url)
-    Importer(ledger).import_chart(org_chart())
-    Importer(ledger).import_path(path)
-    AuditProjection(ledger).rebuild()
+    if fresh:
+        path = write_jsonl(d / "acts.jsonl", n)
+        Importer(ledger).import_chart(org_chart())
+        Importer(ledger).import_path(path)
+        AuditProjection(ledger).rebuild()
+    n = ledger.count()
     _tok, bearer = TokenStore(ledger).create("auditor", person="p-od")
     cases = [f"C-{i}" for i in range(1, n // 5, max(1, n // 5000))]
     ledger.close()

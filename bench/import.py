@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg  # noqa: E402
-from eventsourcing.application import Application  # noqa: E402
-from eventsourcing.domain import Aggregate, event  # noqa: E402
+import psycopg
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
 
-from bench.synth import org_chart, write_jsonl  # noqa: E402
-from ledger.importer import Importer  # noqa: E402
-from ledger.store import Ledger  # noqa: E402
+from bench.synth import org_chart, write_jsonl
+from ledger.importer import Importer
+from ledger.store import Ledger
 
 PG = os.environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BATCH = 2000

@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg  # noqa: E402
+import psycopg
 
-from bench.synth import org_chart, write_jsonl  # noqa: E402
-from domain.calendar import WorkCalendar  # noqa: E402
-from domain.rules.engine import Evaluator, group_cases  # noqa: E402
-from ledger.importer import Importer  # noqa: E402
-from ledger.store import Ledger  # noqa: E402
-from projections.audit import AuditProjection  # noqa: E402
+from bench.synth import org_chart, write_jsonl
+from domain.calendar import WorkCalendar
+from domain.rules.engine import Evaluator, group_cases
+from ledger.importer import Importer
+from ledger.store import Ledger
+from projections.audit import AuditProjection
 
 PG = os.environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -129,7 +129,8 @@ class Ledger:
 
     # ---- what is there --------------------------------------------------------------
     def jurisdictions(self) -> list[str]:
-        rows = self.query(f"SELECT DISTINCT jurisdiction FROM {self.t_chain} ORDER BY jurisdiction")
+        # every jurisdiction starts with its org acts: the (kind, jurisdiction) index answers this
+        rows = self.query(f"SELECT DISTINCT jurisdiction FROM {self.t_chain} WHERE kind='org' ORDER BY jurisdiction")
         return [r[0] if not isinstance(r, dict) else r["jurisdiction"] for r in rows]
 
     def count(self, jurisdiction: str | None = None) -> int:
