@@ -26,7 +26,7 @@ CLOSING_ACTS: dict[str, tuple[str, ...]] = {
     "supervision": ("completed", "terminated"),
     "service_request": ("completed", "refused"),
     "decision": ("decided",),
-    "discipline": (),
+    "discipline": ("sanction_recorded", "rating_recorded", "veto_condition", "rated"),
     "research": ("report_submitted",),
 }
 

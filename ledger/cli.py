@@ -426,6 +426,94 @@ def rules_cmd(
     out.print(t)
 
 
+@app.command("status")
+def status_cmd(
+    now: Annotated[str, typer.Option("--now", help="The moment to look at (RFC 3339 or YYYY-MM-DD)")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """What stands now: open cases, pending approvals, people on leave, overdue items (现状)."""
+    from domain.rules.base import Case
+    from domain.status import status
+    from projections.queries import query_cases
+
+    at = parse_time(now, "--now")
+    reports = {}
+    with _ledger() as ledger:
+        p = _projection(ledger, show=fmt == "table")
+        for j in [jurisdiction] if jurisdiction else ledger.jurisdictions():
+            ids = [c["case"] for c in query_cases(p, jurisdiction=j, open_at=at)]
+            cases = [Case.of(h) for h in (ledger.case_history(j, cid) for cid in ids) if h]
+            reports[j] = status(cases, ledger.org(j), at)
+    if fmt == "json":
+        print(json.dumps({j: r.as_dict() for j, r in reports.items()}, ensure_ascii=False, indent=1))
+        return
+    for j, r in reports.items():
+        out.rule(f"{j} — {r.now.isoformat()}")
+        t = Table(title=_msg("办理中案件", "open cases"))
+        for col in ("kind", "unit", "open"):
+            t.add_column(col)
+        for (k, u), n in sorted(r.open_cases.items()):
+            t.add_row(k, u, str(n))
+        out.print(t)
+        out.print(
+            _msg(
+                f"待办 {len(r.pending)} 件，在外 {len(r.on_leave)} 人，超期督办 {len(r.overdue)} 项",
+                f"{len(r.pending)} pending, {len(r.on_leave)} away, {len(r.overdue)} overdue items",
+            )
+        )
+        for x in r.on_leave:
+            out.print(f"  {_msg('在外', 'away')}: {x['name']} {x['since'][:16]} → {x['until'][:16]} ({x['case']})")
+        for x in r.overdue:
+            out.print(
+                f"  {_msg('超期', 'overdue')}: {x['case']} {x['unit']} {_msg('逾期', 'late')} {x['days_overdue']} d"
+            )
+
+
+@app.command("bulletin")
+def bulletin_cmd(
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+    now: Annotated[str | None, typer.Option("--now", help="Cut-off inside the month (default: its end)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """The supervision bulletin of a month (督查通报, dongqu-2012:第一百一十三条): overdue and poor-quality items per unit."""
+    from domain.bulletin import bulletin
+    from domain.rules.engine import group_cases
+
+    cut = parse_time(now, "--now") if now else None
+    rows: dict[str, list[Any]] = {}
+    with _ledger() as ledger:
+        for j in [jurisdiction] if jurisdiction else ledger.jurisdictions():
+            acts = []
+            after: tuple[str, int] | None = None
+            while True:
+                page = ledger.acts(j, kind="supervision", after=after, limit=5000)
+                acts += page
+                if len(page) < 5000:
+                    break
+                after = (j, page[-1].seq or 0)
+            try:
+                rows[j] = bulletin(group_cases(acts), ledger.org(j), month, cut)
+            except ValueError as e:
+                raise typer.BadParameter(str(e), param_hint="--month") from e
+    if fmt == "json":
+        print(json.dumps({j: [r.to_dict() for r in rs] for j, rs in rows.items()}, ensure_ascii=False, indent=1))
+        return
+    for j, rs in rows.items():
+        t = Table(title=f"督查通报 / supervision bulletin {month} — {j}")
+        for col in ("unit", "overdue", "poor quality", "items"):
+            t.add_column(col)
+        for r in rs:
+            t.add_row(
+                f"{r.unit_name} ({r.unit})",
+                str(r.overdue_count),
+                str(r.poor_quality_count),
+                " ".join(i.case for i in (*r.overdue, *r.poor_quality)),
+            )
+        out.print(t)
+
+
 # ---- demo -------------------------------------------------------------------------------
 @app.command("demo")
 def demo_cmd(

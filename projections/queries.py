@@ -109,10 +109,12 @@ def query_cases(
     unit: str | None = None,
     units: list[str] | None = None,
     open: bool | None = None,
+    open_at: datetime | None = None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Case states by kind, unit and open/closed."""
+    """Case states by kind, unit and open/closed; ``open_at`` = cases that may have been open
+    then (opened by then and still open, or with acts after it)."""
     where: list[str] = []
     params: list[Any] = []
     for col, val in (("jurisdiction", jurisdiction), ("kind", kind), ("unit", unit)):
@@ -127,6 +129,9 @@ def query_cases(
     if open is not None:
         where.append("open=?")
         params.append(1 if open else 0)
+    if open_at is not None:
+        where.append("opened_us<=? AND (open=1 OR last_us>=?)")
+        params += [codec.micros(open_at), codec.micros(open_at)]
     if after is not None:
         where.append("(jurisdiction > ? OR (jurisdiction = ? AND case_id > ?))")
         params += [after[0], after[0], after[1]]

@@ -144,3 +144,14 @@ def test_demo_lists_violations_of_every_family(tmp_path: Path) -> None:
     assert {v["family"] for v in vs} == set(FAMILIES)
     code, out = run(db, "verify")
     assert code == 0 and "intact" in out
+    # the supervision office's views of the same ledger
+    code, out = run(db, "status", "--now", "2024-06-15T10:00:00+08:00", "--format", "json")
+    st = json.loads(out)
+    assert code == 0 and set(st) == {"changle", "dongqu", "yiyuan"}
+    assert all(r["open_cases"] for r in st.values())
+    code, out = run(db, "bulletin", "--month", "2024-06", "--format", "json")
+    rows = [r for rs in json.loads(out).values() for r in rs]
+    assert code == 0 and rows and all(r["month"] == "2024-06" for r in rows)
+    assert sum(r["overdue_count"] for r in rows) >= 1
+    code, out = run(db, "bulletin", "--month", "2024-13")
+    assert code == 2
