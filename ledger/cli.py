@@ -95,17 +95,19 @@ def _progress(total: int | None, label: str) -> Progress | None:
 # ---- import / export ------------------------------------------------------------------
 @app.command("import")
 def import_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Org chart (.yaml/.yml/.json) and act logs (.jsonl)")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Org chart (.yaml/.yml/.json) and act logs (.jsonl); with --mapping, CSV/XES(.gz) logs"),
+    ],
     jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction for lines that do not name one")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="Column mapping for CSV/XES process logs (see README)")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping (YAML) for CSV/XES process logs: see examples/README.md")
+    ] = None,
 ) -> None:
     """Import org charts and act logs (导入). Exits 1 when any line was rejected."""
     from ledger.importer import Importer, ImportResult
+    from ledger.mapping import import_mapped
 
-    if mapping is not None:
-        raise _fail(
-            LedgerError("尚不支持 --mapping 导入", "--mapping imports are not supported yet", code="unsupported")
-        )
     total = ImportResult()
     with _ledger() as ledger:
         for p in paths:
@@ -114,7 +116,19 @@ def import_cmd(
             size = p.stat().st_size
             bar = _progress(size, f"{p.name}")
             importer = Importer(ledger, jurisdiction=jurisdiction)
-            if bar is None or not p.name.endswith(".jsonl"):
+            if mapping is not None:  # a CSV/XES process log with a column mapping
+                if not mapping.exists():
+                    raise _fail(LedgerError(f"文件不存在: {mapping}", f"no such file: {mapping}", code="no_file"))
+                try:
+                    if bar is None:
+                        res = import_mapped(ledger, p, mapping)
+                    else:
+                        with bar:
+                            task = bar.add_task(p.name, total=size)
+                            res = import_mapped(ledger, p, mapping, progress=lambda n, t=task, b=bar: b.advance(t, n))
+                except LedgerError as e:
+                    raise _fail(e) from e
+            elif bar is None or not p.name.endswith(".jsonl"):
                 res = importer.import_path(p)
             else:
                 with bar, p.open(encoding="utf-8") as fh:

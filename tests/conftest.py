@@ -43,6 +43,19 @@ def require_pg() -> None:
         pytest.skip(why)
 
 
+#: The real process logs of ``../shared/data`` (beside the repository, as in CI).
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def require_data(path: Path) -> Path:
+    """A real log from ../shared/data: missing is a failure under CI=true, a skip elsewhere."""
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and the real log {path} is missing")
+        pytest.skip(f"{path} not present")
+    return path
+
+
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards."""

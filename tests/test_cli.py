@@ -155,3 +155,19 @@ def test_demo_lists_violations_of_every_family(tmp_path: Path) -> None:
     assert sum(r["overdue_count"] for r in rows) >= 1
     code, out = run(db, "bulletin", "--month", "2024-13")
     assert code == 2
+
+
+def test_import_a_real_process_log_with_a_mapping(tmp_path: Path) -> None:
+    from tests.conftest import SHARED_DATA, require_data
+
+    log = require_data(SHARED_DATA / "wabo_receipt_pm4py.csv.gz")
+    root = Path(__file__).resolve().parents[1]
+    db = f"sqlite:///{tmp_path / 'wabo.db'}"
+    code, out = run(db, "import", "--mapping", str(root / "examples/wabo-receipt/mapping.yaml"), str(log))
+    assert code == 0 and "rejected 0" in out
+    run(db, "tick", "--now", "2030-01-01T00:00:00+01:00")
+    code, out = run(db, "violations", "--format", "json", "--rule", "WABO-DECIDED-BY-DEADLINE")
+    vs = json.loads(out)
+    assert vs and all(v["article"].startswith("wabo-receipt") for v in vs)
+    code, out = run(db, "import", "--mapping", str(tmp_path / "nope.yaml"), str(log))
+    assert code == 2 and "no such file" in out
