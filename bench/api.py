@@ -68,7 +68,9 @@ def main() -> None:
         assert r.status_code == 200, r.text
         case = rnd.choice(cases)
         t0 = time.perf_counter()
-        r = client.get(f"/cases/{case}", params={"as_of": f"2024-{rnd.randint(1, 12):02d}-15T12:00:00+08:00"}, headers=headers)
+        r = client.get(
+            f"/cases/{case}", params={"as_of": f"2024-{rnd.randint(1, 12):02d}-15T12:00:00+08:00"}, headers=headers
+        )
         timings["GET /cases/{id}?as_of="].append((time.perf_counter() - t0) * 1000)
         assert r.status_code in (200, 404), r.text
         if i == 0:  # the first requests warm caches; measure the rest

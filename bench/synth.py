@@ -14,7 +14,10 @@ UNITS = [f"u-{i:02d}" for i in range(20)]
 
 
 def org_chart(jurisdiction: str = "bench", pack: str = "dongqu-2012") -> dict:
-    units = [{"id": "u-gov", "name": "县政府", "type": "government"}, {"id": "u-office", "name": "办公室", "type": "office", "parent": "u-gov"}]
+    units = [
+        {"id": "u-gov", "name": "县政府", "type": "government"},
+        {"id": "u-office", "name": "办公室", "type": "office", "parent": "u-gov"},
+    ]
     units += [{"id": u, "name": f"部门{u}", "type": "department", "parent": "u-gov"} for u in UNITS]
     posts = [
         {"id": "head", "title": "县长", "unit": "u-gov", "rank": "head"},
@@ -27,7 +30,10 @@ def org_chart(jurisdiction: str = "bench", pack: str = "dongqu-2012") -> dict:
     posts += [{"id": f"{u}-staff", "title": "科员", "unit": u, "rank": "staff"} for u in UNITS]
     people = [{"id": f"p-{p['id']}", "name": p["id"]} for p in posts]
     appts = [{"person": f"p-{p['id']}", "post": p["id"], "since": "2020-01-01"} for p in posts]
-    charges = [{"post": f"vh-{i}", "units": UNITS[i * 5 : i * 5 + 5], "areas": [f"领域{i}"], "since": "2020-01-01"} for i in range(4)]
+    charges = [
+        {"post": f"vh-{i}", "units": UNITS[i * 5 : i * 5 + 5], "areas": [f"领域{i}"], "since": "2020-01-01"}
+        for i in range(4)
+    ]
     return {
         "jurisdiction": jurisdiction,
         "pack": pack,
@@ -66,16 +72,37 @@ def acts(n: int, *, seed: int = 1, jurisdiction: str = "bench") -> Iterator[dict
         elif k == 1:
             dl = (at + timedelta(days=rnd.choice([5, 10, 30]))).isoformat()
             seq = [
-                ("supervision", "registered", {"deadline": dl, "responsible_unit": u, "source": "meeting", "source_at": at.isoformat()}, "p-od"),
+                (
+                    "supervision",
+                    "registered",
+                    {"deadline": dl, "responsible_unit": u, "source": "meeting", "source_at": at.isoformat()},
+                    "p-od",
+                ),
                 ("supervision", "assigned", {"to_unit": u, "deadline": dl}, "p-od"),
                 ("supervision", "progress_reported", {"signed_by_head": True, "sealed": True, "matters": 1}, head),
-                ("supervision", "completed", {"report": True, "signed_by_head": True, "sealed": True, "matters": 1}, head),
+                (
+                    "supervision",
+                    "completed",
+                    {"report": True, "signed_by_head": True, "sealed": True, "matters": 1},
+                    head,
+                ),
             ]
             gaps = [0, 60, 60 * 24 * 3, 60 * 24 * rnd.choice([4, 8, 40])]
         elif k == 2:
             start = at + timedelta(days=2)
             seq = [
-                ("leave", "requested", {"start": start.isoformat(), "end": (start + timedelta(days=2)).isoformat(), "scope": "in_city", "written": True, "contact": "138"}, staff),
+                (
+                    "leave",
+                    "requested",
+                    {
+                        "start": start.isoformat(),
+                        "end": (start + timedelta(days=2)).isoformat(),
+                        "scope": "in_city",
+                        "written": True,
+                        "contact": "138",
+                    },
+                    staff,
+                ),
                 ("leave", "agreed", {}, head),
                 ("leave", "approved", {}, head),
                 ("leave", "filed", {"office": "u-office"}, staff),
@@ -97,7 +124,17 @@ def acts(n: int, *, seed: int = 1, jurisdiction: str = "bench") -> Iterator[dict
             if i >= n:
                 return
             t = t + timedelta(minutes=gap)
-            yield {"id": f"{cid}-{act}-{i}", "jurisdiction": jurisdiction, "case": cid, "kind": kind, "act": act, "at": t.isoformat(), "by": by, "unit": u, "data": data}
+            yield {
+                "id": f"{cid}-{act}-{i}",
+                "jurisdiction": jurisdiction,
+                "case": cid,
+                "kind": kind,
+                "act": act,
+                "at": t.isoformat(),
+                "by": by,
+                "unit": u,
+                "data": data,
+            }
             i += 1
 
 

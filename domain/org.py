@@ -235,9 +235,7 @@ class OrgChart:
     def posts_of(self, person: str, at: datetime) -> list[Post]:
         """The posts ``person`` held at ``at``, highest rank first."""
         posts = [
-            self.posts[ap.post]
-            for ap in self._index()[1].get(person, ())
-            if ap.covers(at) and ap.post in self.posts
+            self.posts[ap.post] for ap in self._index()[1].get(person, ()) if ap.covers(at) and ap.post in self.posts
         ]
         return sorted(posts, key=lambda p: RANK_ORDER.get(p.rank, 99))
 

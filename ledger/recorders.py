@@ -135,7 +135,22 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             for s in _append_only_triggers(schema, t)
         ]
         cols = ",".join(CHAIN_COLUMNS)
-        types = ("text", "bigint", "text", "text", "text", "text", "bigint", "bigint", "uuid", "bigint", "text", "text", "text", "text")
+        types = (
+            "text",
+            "bigint",
+            "text",
+            "text",
+            "text",
+            "text",
+            "bigint",
+            "bigint",
+            "uuid",
+            "bigint",
+            "text",
+            "text",
+            "text",
+            "text",
+        )
         arrays = ",".join(f"%b::{t}[]" for t in types)  # %b: binary parameters, no text-array quoting
         self.chain_insert = f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) SELECT * FROM unnest({arrays})'
 

@@ -280,7 +280,9 @@ class Ledger:
                 stream = streams.get(a.case)
                 if stream is None:
                     stream = streams[a.case] = codec.case_stream(j, a.case)
-                ev = StoredEvent(stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded_text, seq))
+                ev = StoredEvent(
+                    stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded_text, seq)
+                )
                 content = codec.content_hash(ev)
                 link = codec.link_hash(j, seq, content, prev)
                 rows.append(
@@ -304,7 +306,10 @@ class Ledger:
                 prev = link
                 stored.append(ev)
                 results.append(
-                    Appended(Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, recorded, seq), "stored")
+                    Appended(
+                        Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, recorded, seq),
+                        "stored",
+                    )
                 )
             if not stored:
                 return results

@@ -236,7 +236,8 @@ class AuditProjection:
                             [j, *chunk],
                         )
                         c.execute(
-                            led.sql(f"DELETE FROM {self.t_c} WHERE jurisdiction=? AND case_id IN ({marks})"), [j, *chunk]
+                            led.sql(f"DELETE FROM {self.t_c} WHERE jurisdiction=? AND case_id IN ({marks})"),
+                            [j, *chunk],
                         )
                 for j in ch.jurisdiction_rules:
                     c.execute(led.sql(f"DELETE FROM {self.t_v} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])

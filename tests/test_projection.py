@@ -31,31 +31,86 @@ def histories(draw: st.DrawFn) -> list[dict]:
         day = draw(st.integers(1, 27))
         hour = draw(st.integers(8, 17))
         base = f"2024-03-{day:02d}T{hour:02d}:00:00+08:00"
-        later = [f"2024-03-{day:02d}T{hour:02d}:{m:02d}:00+08:00" for m in sorted(draw(st.lists(st.integers(1, 59), min_size=1, max_size=4)))]
+        later = [
+            f"2024-03-{day:02d}T{hour:02d}:{m:02d}:00+08:00"
+            for m in sorted(draw(st.lists(st.integers(1, 59), min_size=1, max_size=4)))
+        ]
         by, unit = draw(st.sampled_from(PEOPLE)), draw(st.sampled_from(UNITS))
         cid = f"{kind[:3].upper()}-{c}"
         if kind == "incident":
-            acts.append(act(f"{cid}-0", cid, kind, "occurred", base, by, unit, grade=draw(st.sampled_from(["general", "larger", "major"]))))
+            acts.append(
+                act(
+                    f"{cid}-0",
+                    cid,
+                    kind,
+                    "occurred",
+                    base,
+                    by,
+                    unit,
+                    grade=draw(st.sampled_from(["general", "larger", "major"])),
+                )
+            )
             for i, t in enumerate(later):
                 ch = draw(st.sampled_from(["phone", "written"]))
                 lvl = draw(st.sampled_from(["unit_head", "local_gov", "line_ministry"]))
                 acts.append(act(f"{cid}-{i + 1}", cid, kind, "reported", t, by, unit, channel=ch, to_level=lvl))
         elif kind == "leave":
-            acts.append(act(f"{cid}-0", cid, kind, "requested", base, by, unit, start=f"2024-04-{day:02d}T08:00:00+08:00", end=f"2024-04-{day:02d}T18:00:00+08:00"))
-            for i, (t, a) in enumerate(zip(later, draw(st.permutations(["agreed", "approved", "departed", "returned"])), strict=False)):
+            acts.append(
+                act(
+                    f"{cid}-0",
+                    cid,
+                    kind,
+                    "requested",
+                    base,
+                    by,
+                    unit,
+                    start=f"2024-04-{day:02d}T08:00:00+08:00",
+                    end=f"2024-04-{day:02d}T18:00:00+08:00",
+                )
+            )
+            for i, (t, a) in enumerate(
+                zip(later, draw(st.permutations(["agreed", "approved", "departed", "returned"])), strict=False)
+            ):
                 acts.append(act(f"{cid}-{i + 1}", cid, kind, a, t, draw(st.sampled_from(PEOPLE)), unit))
         elif kind == "supervision":
-            acts.append(act(f"{cid}-0", cid, kind, "registered", base, by, "u-office", deadline=f"2024-04-{day:02d}T18:00:00+08:00", responsible_unit=unit))
+            acts.append(
+                act(
+                    f"{cid}-0",
+                    cid,
+                    kind,
+                    "registered",
+                    base,
+                    by,
+                    "u-office",
+                    deadline=f"2024-04-{day:02d}T18:00:00+08:00",
+                    responsible_unit=unit,
+                )
+            )
             if draw(st.booleans()):
                 acts.append(act(f"{cid}-1", cid, kind, "completed", later[0], by, unit, report=True))
         else:
-            acts.append(act(f"{cid}-0", cid, kind, "filed", base, by, unit, doc_type="请示", emergency=draw(st.booleans())))
+            acts.append(
+                act(f"{cid}-0", cid, kind, "filed", base, by, unit, doc_type="请示", emergency=draw(st.booleans()))
+            )
             for i, t in enumerate(later):
-                acts.append(act(f"{cid}-{i + 1}", cid, kind, "forwarded", t, by, unit, to=draw(st.sampled_from(["head", "vh-1", "vh-2"]))))
+                acts.append(
+                    act(
+                        f"{cid}-{i + 1}",
+                        cid,
+                        kind,
+                        "forwarded",
+                        t,
+                        by,
+                        unit,
+                        to=draw(st.sampled_from(["head", "vh-1", "vh-2"])),
+                    )
+                )
     return acts
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(history=histories(), cuts=st.lists(st.integers(1, 40), max_size=4), batch=st.integers(1, 7))
 def test_rebuild_equals_incremental_on_generated_histories(history: list[dict], cuts: list[int], batch: int) -> None:
     with tempfile.TemporaryDirectory() as d:
@@ -88,7 +143,17 @@ def test_the_follower_resumes_exactly_where_it_stopped(db_url: str) -> None:
     assert p.lag() == 0
     lines = [
         json.dumps(act("x-1", "INC-1", "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="major")),
-        json.dumps(act("x-2", "LV-1", "leave", "requested", "2024-03-05T10:00:00+08:00", start="2024-03-06T08:00:00+08:00", end="2024-03-06T18:00:00+08:00")),
+        json.dumps(
+            act(
+                "x-2",
+                "LV-1",
+                "leave",
+                "requested",
+                "2024-03-05T10:00:00+08:00",
+                start="2024-03-06T08:00:00+08:00",
+                end="2024-03-06T18:00:00+08:00",
+            )
+        ),
     ]
     Importer(ledger).import_lines(lines)
     assert p.lag() == 2
@@ -108,7 +173,16 @@ def test_rebuild_equals_incremental_on_both_backends(db_url: str) -> None:
     history = [
         act("i-1", "INC-1", "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="major"),
         act("i-2", "INC-1", "incident", "reported", "2024-03-05T12:00:00+08:00", channel="phone", to_level="local_gov"),
-        act("l-1", "LV-1", "leave", "requested", "2024-03-05T10:00:00+08:00", by="p-liu", start="2024-03-06T08:00:00+08:00", end="2024-03-08T18:00:00+08:00"),
+        act(
+            "l-1",
+            "LV-1",
+            "leave",
+            "requested",
+            "2024-03-05T10:00:00+08:00",
+            by="p-liu",
+            start="2024-03-06T08:00:00+08:00",
+            end="2024-03-08T18:00:00+08:00",
+        ),
         act("l-2", "LV-1", "leave", "departed", "2024-03-06T08:00:00+08:00", by="p-liu"),
         act("l-3", "LV-1", "leave", "approved", "2024-03-06T09:00:00+08:00", by="p-li"),
     ]

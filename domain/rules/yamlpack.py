@@ -949,7 +949,12 @@ class CompiledPack:
     def pack(self) -> Pack:
         """The :class:`Pack` the engine's ``pack_in_force`` reads (registered by :func:`compile_packs`)."""
         return Pack(
-            self.id, self.name_zh, self.name_en, f"{YAML_SEED}{self.source_hash[:16]}", self.effective_from, self.extends
+            self.id,
+            self.name_zh,
+            self.name_en,
+            f"{YAML_SEED}{self.source_hash[:16]}",
+            self.effective_from,
+            self.extends,
         )
 
 
