@@ -276,6 +276,23 @@ def dump_data(kind: str, act: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _control_chars(obj: Any, path: str = "") -> str | None:
+    """The path of the first string holding a NUL (no database stores it), else None."""
+    if isinstance(obj, str):
+        return path or "?" if "\x00" in obj else None
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            hit = _control_chars(v, f"{path}.{k}" if path else str(k))
+            if hit is not None:
+                return hit
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            hit = _control_chars(v, f"{path}[{i}]")
+            if hit is not None:
+                return hit
+    return None
+
+
 def _err(field: str, zh: str, en: str, code: str = "invalid_field") -> ActError:
     return ActError(field, zh, en, code=code)
 
@@ -303,6 +320,14 @@ def validate_act(
             raise _err(name, f"缺少必填字段 {name}", f"missing required field '{name}'", "missing_field")
         if name != "at" and not isinstance(v, str):
             raise _err(name, f"字段 {name} 必须是字符串", f"field '{name}' must be a string", "wrong_type")
+    bad = _control_chars(raw)
+    if bad is not None:
+        raise _err(
+            bad,
+            f"字段 {bad} 含有不可存储的控制字符（NUL）",
+            f"field '{bad}' contains a NUL character, which cannot be stored",
+            "bad_character",
+        )
     kind_name = raw["kind"]
     kinds = _kinds()
     kind = kinds.get(kind_name)

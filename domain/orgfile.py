@@ -53,7 +53,17 @@ def org_acts(chart: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     """``(jurisdiction, acts)`` for an org chart mapping; raises :class:`ActError` naming the entry."""
     if not isinstance(chart, Mapping):
         raise ActError("", "组织机构文件必须是对象", "the org file must be a mapping", code="not_an_object")
-    jur = str(_need(chart, "jurisdiction", "file"))
+    jur = _need(chart, "jurisdiction", "file")
+    if not isinstance(jur, str) or not jur.strip() or "\x00" in jur:
+        raise ActError(
+            "jurisdiction",
+            "jurisdiction 必须是非空字符串",
+            "'jurisdiction' must be a non-empty string",
+            code="wrong_type",
+        )
+    for key in ("pack", "timezone"):
+        if key in chart and chart[key] is not None and not isinstance(chart[key], str):
+            raise ActError(key, f"{key} 必须是字符串", f"'{key}' must be a string", code="wrong_type")
     tzname = chart.get("timezone") or "Asia/Shanghai"
     try:
         tz = ZoneInfo(str(tzname))

@@ -200,5 +200,6 @@ class Importer:
                         f"act id '{r.act.id}' is already used by an act with different content",
                     )
                 )
+        self.validator.batch_stored()
         if self.progress:
             self.progress(len(acts))

@@ -27,7 +27,7 @@ class BatchValidator:
         self.allow_clock_acts = allow_clock_acts
         self._orgs: dict[str, OrgChart] = {}
         self._kinds: dict[tuple[str, str], str] = {}
-        self._ids: dict[str, set[str]] = {}
+        self._ids: dict[str, dict[str, str]] = {}  # accepted, not yet stored: act id → case
         self._units: dict[str, list[str]] | None = None
         self._absent: set[tuple[str, str]] = set()
         self._refs: dict[str, OrgRefs] = {}
@@ -119,10 +119,14 @@ class BatchValidator:
         if act.act == "pack_defined":
             self._check_pack(act)
         self._kinds[(j, act.case)] = act.kind
-        self._ids.setdefault(j, set()).add(act.id)
+        self._ids.setdefault(j, {})[act.id] = act.case
         if act.kind == "org":
             self._own_org(j).apply(act)
         return act
+
+    def batch_stored(self) -> None:
+        """The accepted acts are stored now: forget their ids (the store answers from here on)."""
+        self._ids.clear()
 
     def forget(self, jurisdiction: str) -> None:
         """Drop what is cached of a jurisdiction (after its org chart changed in the store)."""
@@ -157,7 +161,7 @@ class BatchValidator:
     def _check_correction(self, act: Act) -> None:
         target = act.get("of")
         j = act.jurisdiction
-        if target in self._ids.get(j, set()):
+        if self._ids.get(j, {}).get(target) == act.case:
             return
         found = [a for a in self.ledger.case_history(j, act.case) if a.id == target]
         if not found:

@@ -257,3 +257,20 @@ def test_a_correction_is_a_new_act_and_must_point_into_its_case(db_url: str, clo
         assert res.imported == 1 and [(e.field, e.code) for e in res.rejected] == [("data.of", "unknown_act")]
         hist = ledger.case_history("lecheng", "INC-1")
         assert [a.id for a in hist] == ["a-1", "a-2", "a-3", "c-1"]  # the old act stays
+
+
+def test_a_nul_character_is_refused_as_bad_input_on_both_backends(db_url: str, clock: FakeClock) -> None:
+    with open_county(db_url, clock) as ledger:
+        bad = act("n-1", "INC-7", "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="general", place="a\x00b")
+        res = Importer(ledger).import_lines(lines(bad))
+        assert [(e.field, e.code) for e in res.rejected] == [("data.place", "bad_character")]
+        assert ledger.case_history("lecheng", "INC-7") == []
+
+
+def test_an_org_file_with_a_malformed_jurisdiction_is_refused(db_url: str, clock: FakeClock) -> None:
+    with Ledger(db_url, clock=clock) as ledger:
+        res = Importer(ledger).import_chart(dict(COUNTY, jurisdiction=["lecheng"]))
+        assert [(e.field, e.code) for e in res.rejected] == [("jurisdiction", "wrong_type")]
+        res = Importer(ledger).import_chart(dict(COUNTY, pack=5))
+        assert [(e.field, e.code) for e in res.rejected] == [("pack", "wrong_type")]
+        assert ledger.jurisdictions() == []
