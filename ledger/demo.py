@@ -696,6 +696,32 @@ class _County:
         "市生态环境局",
     )
 
+    def extend(
+        self,
+        c: str,
+        code: str,
+        head_key: str,
+        unit: str,
+        t1: datetime,
+        new: datetime,
+        *,
+        hours: int,
+        reason: str | None = None,
+    ) -> datetime:
+        """An extension 延期: requested by the unit head at ``t1``, approved by the vice head in charge ``hours`` later."""
+        extra = {"reason": reason} if reason else {}
+        self.act(c, "supervision", "extension_requested", t1, self.who(head_key, t1), unit, new_deadline=new, **extra)
+        self.act(
+            c,
+            "supervision",
+            "extension_approved",
+            t1 + timedelta(hours=hours),
+            self.who(self.vh_for(code), t1),
+            self.uid("gov"),
+            new_deadline=new,
+        )
+        return new
+
     def destroy_classified(
         self, c: str, kind: str, t: datetime, csec: str, office: str, witness: str, *, proper: bool
     ) -> None:
@@ -1670,41 +1696,13 @@ class _County:
         if v == "ok" and long_item and rng.random() < 0.15:
             # an extension requested and approved in time
             new = min(deadline + timedelta(days=10), self.at(date(self.year, 12, 15), "17:00"))
-            t1 = deadline - timedelta(days=3)
-            self.act(
-                c,
-                "supervision",
-                "extension_requested",
-                t1,
-                self.who(head_key, t1),
-                unit,
-                new_deadline=new,
-                reason="涉及多部门协调，需延期办理",
+            due = self.extend(
+                c, code, head_key, unit, deadline - timedelta(days=3), new, hours=3, reason="涉及多部门协调，需延期办理"
             )
-            self.act(
-                c,
-                "supervision",
-                "extension_approved",
-                t1 + timedelta(hours=3),
-                self.who(self.vh_for(code), t1),
-                self.uid("gov"),
-                new_deadline=new,
-            )
-            due = new
         if v == "late_extension":
-            new = deadline + timedelta(days=10)
-            t1 = deadline + timedelta(days=2)
-            self.act(c, "supervision", "extension_requested", t1, self.who(head_key, t1), unit, new_deadline=new)
-            self.act(
-                c,
-                "supervision",
-                "extension_approved",
-                t1 + timedelta(hours=4),
-                self.who(self.vh_for(code), t1),
-                self.uid("gov"),
-                new_deadline=new,
+            due = self.extend(
+                c, code, head_key, unit, deadline + timedelta(days=2), deadline + timedelta(days=10), hours=4
             )
-            due = new
         # when the work is done
         if v == "overdue":
             done = deadline + timedelta(days=rng.randint(4, 9))
