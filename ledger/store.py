@@ -156,8 +156,16 @@ class Ledger:
         return str(_col(rows[0], "kind", 0)) if rows else None
 
     def _rows_for(self, jurisdiction: str, column: str, keys: Iterable[str], select: str, tail: str = "") -> list[Any]:
-        """Chain rows of a jurisdiction whose ``column`` is one of ``keys`` (queried in chunks)."""
+        """Chain rows of a jurisdiction whose ``column`` is one of ``keys`` (one query on
+        PostgreSQL with an array parameter; chunks of 500 on SQLite)."""
         keys = list(dict.fromkeys(keys))
+        if not keys:
+            return []
+        if self.is_postgres:
+            return self.query(
+                f"SELECT {select} FROM {self.t_chain} WHERE jurisdiction=? AND {column} = ANY(?){tail}",
+                [jurisdiction, keys],
+            )
         rows: list[Any] = []
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
@@ -245,8 +253,11 @@ class Ledger:
         hashes = [hashlib.sha256(b).hexdigest() for b in bodies]
         streams: dict[str, UUID] = {}
         last_exc: Exception | None = None
-        for _ in range(attempts):
-            existing = self.existing_ids(j, (a.id for a in batch))
+        # Optimistic first attempt for imports: assume the acts are new (a stored id makes the
+        # insert fail on the unique index, and the retry looks the ids up). Saves a lookup per batch.
+        optimistic = on_conflict == "retry" and id_conflicts == "report" and not expected
+        for attempt in range(attempts):
+            existing = {} if optimistic and attempt == 0 else self.existing_ids(j, (a.id for a in batch))
             versions = {c: v for c, (v, _k) in self.case_versions(j, (a.case for a in batch)).items()}
             if expected:
                 versions.update({c: v for c, v in expected.items() if any(a.case == c for a in batch)})
