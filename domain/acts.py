@@ -438,32 +438,59 @@ def parse_data(spec: ActSpec, data_raw: Mapping[str, Any], *, refs: OrgRefs | No
     return data
 
 
+def _fast_datetime(v: Any) -> datetime:
+    """A stored timestamp (always RFC 3339 with an offset); the general parser as fallback."""
+    try:
+        return datetime.fromisoformat(v)
+    except (TypeError, ValueError):
+        return parse_datetime(v, default_tz=CHINA_TZ)
+
+
+_LOADERS: dict[tuple[str, str], dict[str, Callable[[Any], Any]]] = {}
+
+
+def _loaders(kind: str, act: str) -> dict[str, Callable[[Any], Any]]:
+    """The conversions a stored act's data needs (JSON already holds strings, numbers, booleans)."""
+    key = (kind, act)
+    out = _LOADERS.get(key)
+    if out is None:
+        spec = act_spec(kind, act)
+        out = {}
+        for f in spec.fields if spec else ():
+            if f.type is DATETIME:
+                out[f.name] = _fast_datetime
+            elif f.type is DATE:
+                out[f.name] = _date
+            elif f.type.dump is list:
+                out[f.name] = tuple
+        _LOADERS[key] = out
+    return out
+
+
 def load_act(obj: Mapping[str, Any], *, recorded_at: datetime | None = None, seq: int | None = None) -> Act:
     """Rebuild a typed act from its stored JSON form (already validated when stored)."""
-    spec = act_spec(obj["kind"], obj["act"])
     raw = obj.get("data") or {}
-    data: dict[str, Any] = {}
-    for k, v in raw.items():
-        f = spec.field(k) if spec else None
-        if f is not None and v is not None:
-            try:
-                data[k] = f.type.parse(v)
+    loaders = _loaders(obj["kind"], obj["act"])
+    data: dict[str, Any] = dict(raw)
+    for k, conv in loaders.items():
+        v = raw.get(k)
+        if v is not None:
+            try:  # noqa: SIM105 - a hot path: try/except is cheaper than contextlib.suppress
+                data[k] = conv(v)
             except (ValueError, TypeError):
-                data[k] = v
-        else:
-            data[k] = v
+                pass
     return Act(
-        id=obj["id"],
-        jurisdiction=obj["jurisdiction"],
-        case=obj["case"],
-        kind=obj["kind"],
-        act=obj["act"],
-        at=parse_datetime(obj["at"]),
-        by=obj["by"],
-        unit=obj["unit"],
-        data=MappingProxyType(data),
-        recorded_at=recorded_at,
-        seq=seq,
+        obj["id"],
+        obj["jurisdiction"],
+        obj["case"],
+        obj["kind"],
+        obj["act"],
+        _fast_datetime(obj["at"]),
+        obj["by"],
+        obj["unit"],
+        MappingProxyType(data),
+        recorded_at,
+        seq,
     )
 
 

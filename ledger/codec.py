@@ -16,7 +16,7 @@ import orjson
 from eventsourcing.persistence import StoredEvent
 
 from domain.acts import Act, load_act
-from domain.timeutil import format_datetime, parse_datetime
+from domain.timeutil import format_datetime
 
 NAMESPACE = uuid.UUID("6f1c8a52-5d7e-4a58-9a0e-2f1d2c3b4a59")
 GENESIS = "0" * 64
@@ -62,7 +62,7 @@ def stored_bytes(body_bytes: bytes, recorded_at: datetime | str, seq: int) -> by
 def decode(state: bytes) -> Act:
     obj = orjson.loads(state)
     rec = obj.get("recorded_at")
-    return load_act(obj, recorded_at=parse_datetime(rec) if rec else None, seq=obj.get("seq"))
+    return load_act(obj, recorded_at=datetime.fromisoformat(rec) if rec else None, seq=obj.get("seq"))
 
 
 def content_hash(ev: StoredEvent) -> str:
