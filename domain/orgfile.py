@@ -93,7 +93,7 @@ def org_acts(chart: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
 
     for i, u in enumerate(units):
         where = f"units[{i}]"
-        d = {
+        d: dict[str, Any] = {
             "id": str(_need(u, "id", where)),
             "name": str(_need(u, "name", where)),
             "type": str(u.get("type") or "department"),

@@ -12,6 +12,7 @@ import csv
 import json
 import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -125,7 +126,7 @@ def import_cmd(
                     else:
                         with bar:
                             task = bar.add_task(p.name, total=size)
-                            res = import_mapped(ledger, p, mapping, progress=lambda n, t=task, b=bar: b.advance(t, n))
+                            res = import_mapped(ledger, p, mapping, progress=partial(bar.advance, task))
                 except LedgerError as e:
                     raise _fail(e) from e
             elif bar is None or not p.name.endswith(".jsonl"):
@@ -140,8 +141,10 @@ def import_cmd(
                             yield line
 
                     res = importer.import_lines(lines(), source=str(p))
-            for e in res.rejected:
-                err.print(f"[yellow]{e.source}:{e.line}[/yellow] {e.field or '-'}: {_msg(e.message_zh, e.message_en)}")
+            for bad in res.rejected:
+                err.print(
+                    f"[yellow]{bad.source}:{bad.line}[/yellow] {bad.field or '-'}: {_msg(bad.message_zh, bad.message_en)}"
+                )
             total.merge(res)
     s = total.summary()
     out.print(

@@ -39,9 +39,10 @@ def tick(
         org = ledger.org(j)
         ev = Evaluator(org, WorkCalendar(org.tz))
         cases = group_cases(a for a in ledger.iter_acts(j) if a.kind != "org")
-        raws = [deadline_missed_act(ob, j) | {"jurisdiction": j} for ob in due_obligations(ev, cases, now)]
-        for r in raws:
-            result.by_rule[r["data"]["rule"]] = result.by_rule.get(r["data"]["rule"], 0) + 1
+        owed = due_obligations(ev, cases, now)
+        raws = [deadline_missed_act(ob, j) | {"jurisdiction": j} for ob in owed]
+        for ob in owed:
+            result.by_rule[ob.rule] = result.by_rule.get(ob.rule, 0) + 1
         res: ImportResult = Importer(ledger, jurisdiction=j, allow_clock_acts=True).import_raws(raws, source="clock")
         result.recorded += res.imported
         if res.rejected:

@@ -2311,7 +2311,7 @@ class _County:
             day = self.workday_on_or_after(date(y, 1, 8) + timedelta(days=rng.randint(0, 6)))
             escorts_bad_done = False
             while total < target and day < date(y, 12, 5):
-                days = rng.choice([2, 2, 3]) if v != "quota_short" else rng.choice([1, 2])
+                days: float = rng.choice([2, 2, 3]) if v != "quota_short" else rng.choice([1, 2])
                 days = min(days, target - total) if target - total >= 1 else 1
                 if self.trip[0] - timedelta(days=3) <= day <= self.trip[1]:
                     day = self.workday_on_or_after(self.trip[1] + timedelta(days=1))

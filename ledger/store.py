@@ -375,7 +375,8 @@ class Ledger:
         order: str = "seq",
     ) -> list[Act]:
         """Acts by filter, in chain order (``after`` = (jurisdiction, seq) to page on)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if jurisdiction is not None:
             where.append("c.jurisdiction=?")
             params.append(jurisdiction)

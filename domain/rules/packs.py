@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.org import OrgChart
-from domain.timeutil import start_of_day
+from domain.timeutil import CHINA_TZ, start_of_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class Pack:
     extends: str | None = None
 
     def in_force(self, at: datetime) -> bool:
-        return at >= start_of_day(self.effective_from, at.tzinfo)
+        return at >= start_of_day(self.effective_from, at.tzinfo or CHINA_TZ)
 
 
 PACKS: dict[str, Pack] = {
