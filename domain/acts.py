@@ -18,6 +18,8 @@ from datetime import date, datetime, tzinfo
 from types import MappingProxyType
 from typing import Any
 
+import orjson
+
 from domain.errors import ActError
 from domain.timeutil import CHINA_TZ, format_datetime, parse_date, parse_datetime
 
@@ -276,6 +278,14 @@ def dump_data(kind: str, act: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _has_nul(obj: Any) -> bool:
+    """Quick test for a NUL anywhere (serialised once); the path is looked for only then."""
+    try:
+        return b"\\u0000" in orjson.dumps(obj)
+    except TypeError:  # not JSON-serialisable: look the slow way
+        return True
+
+
 def _control_chars(obj: Any, path: str = "") -> str | None:
     """The path of the first string holding a NUL (no database stores it), else None."""
     if isinstance(obj, str):
@@ -312,7 +322,7 @@ def validate_act(
     never refuses an act for breaking procedure or for arriving out of business-time order.
     ``case_kind_of`` answers the kind a case already has in the ledger (or None).
     """
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise _err("", "行为记录必须是 JSON 对象", "an act must be a JSON object", "not_an_object")
     for name in _ALL_TOP_FIELDS:
         v = raw.get(name)
@@ -320,7 +330,7 @@ def validate_act(
             raise _err(name, f"缺少必填字段 {name}", f"missing required field '{name}'", "missing_field")
         if name != "at" and not isinstance(v, str):
             raise _err(name, f"字段 {name} 必须是字符串", f"field '{name}' must be a string", "wrong_type")
-    bad = _control_chars(raw)
+    bad = _control_chars(raw) if _has_nul(raw) else None
     if bad is not None:
         raise _err(
             bad,
@@ -381,7 +391,7 @@ def validate_act(
                 "case_kind_mismatch",
             )
     data_raw = raw.get("data") or {}
-    if not isinstance(data_raw, Mapping):
+    if type(data_raw) is not dict and not isinstance(data_raw, Mapping):
         raise _err("data", "data 必须是对象", "'data' must be an object", "wrong_type")
     data = parse_data(spec, data_raw, refs=None if kind_name == "org" else refs)
     return Act(

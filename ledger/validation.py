@@ -38,7 +38,7 @@ class BatchValidator:
         """Look up, in one query per jurisdiction, the kinds of the cases a batch names."""
         by_j: dict[str, set[str]] = {}
         for raw in raws:
-            if not isinstance(raw, Mapping) or not isinstance(raw.get("case"), str):
+            if (type(raw) is not dict and not isinstance(raw, Mapping)) or not isinstance(raw.get("case"), str):
                 continue
             try:
                 j = self.jurisdiction_of(raw)
@@ -95,7 +95,7 @@ class BatchValidator:
 
     def validate(self, raw: Mapping[str, Any]) -> Act:
         """A typed act, or :class:`ActError` naming the field. Accepted acts are remembered."""
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise ActError("", "行为记录必须是 JSON 对象", "an act must be a JSON object", code="not_an_object")
         j = self.jurisdiction_of(raw)
         org = self.org(j)
