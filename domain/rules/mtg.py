@@ -79,6 +79,16 @@ def _topic(a: Act) -> str:
     return str(a.get("topic") or "").strip()
 
 
+def _first_by_topic(c: Case, act: str) -> Iterator[tuple[Act, str]]:
+    """The first ``act`` of each topic in the case (议题), with the topic."""
+    seen: set[str] = set()
+    for a in c.all(act):
+        topic = _topic(a)
+        if topic and topic not in seen:
+            seen.add(topic)
+            yield a, topic
+
+
 def _art(ctx: Context, at: datetime | None = None) -> str:
     """The article the finding cites, e.g. ``dongqu-2012:第五十五条``."""
     pack = ctx.pack or (ctx.pack_at(at) if at is not None else None)
@@ -354,12 +364,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
         return
     chain = tuple(ctx.params.get("chain") or ())
     skips = set(ctx.params.get("leader_proposed_skips") or ())
-    seen: set[str] = set()
-    for d in c.all("topic_discussed"):
-        topic = _topic(d)
-        if not topic or topic in seen:
-            continue
-        seen.add(topic)
+    for d, topic in _first_by_topic(c, "topic_discussed"):
         cut = _cutoff(c, d)
         pre = _pre_meeting(c, topic, cut, "topic_proposed", "topic_step_done", "topic_approved")
         if not pre:
@@ -456,12 +461,7 @@ def mtg_prerequisites(ctx: Context) -> Iterator[Finding]:
     c = ctx.c
     required = tuple(ctx.params.get("steps") or ())
     market = tuple(ctx.params.get("market_steps") or ())
-    seen: set[str] = set()
-    for d in c.all("topic_discussed"):
-        topic = _topic(d)
-        if not topic or topic in seen:
-            continue
-        seen.add(topic)
+    for d, topic in _first_by_topic(c, "topic_discussed"):
         proposed = next((a for a in c.all("topic_proposed") if _topic(a) == topic), None)
         if proposed is None or not proposed.get("major_decision"):
             continue
@@ -569,12 +569,7 @@ def mtg_materials_timing(ctx: Context) -> Iterator[Due]:
     n_sub = int(ctx.params.get("submit_working_days", 2))
     n_dist = int(ctx.params.get("distribute_working_days", 1))
     due_sub = ctx.cal.deadline_before(start, n_sub)
-    seen: set[str] = set()
-    for ap in c.all("topic_approved"):
-        topic = _topic(ap)
-        if not topic or topic in seen:
-            continue
-        seen.add(topic)
+    for ap, topic in _first_by_topic(c, "topic_approved"):
         resp = next((a for a in c.all("materials_submitted") if _topic(a) in ("", topic)), None)
         yield Due(
             ap,
@@ -623,12 +618,7 @@ def mtg_ad_hoc_topic(ctx: Context) -> Iterator[Finding]:
         return
     exempt = bool(ctx.params.get("urgent_exempt"))
     conv = c.first("convened")
-    seen: set[str] = set()
-    for d in c.all("topic_discussed"):
-        topic = _topic(d)
-        if not topic or topic in seen:
-            continue
-        seen.add(topic)
+    for d, topic in _first_by_topic(c, "topic_discussed"):
         if _pre_meeting(c, topic, _cutoff(c, d), "topic_proposed", "topic_step_done", "topic_approved"):
             continue
         if d.get("urgent") and exempt:
