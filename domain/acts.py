@@ -131,6 +131,20 @@ def _object(v: Any) -> dict[str, Any]:
 
 
 OBJECT = FieldType("object", _object)
+
+
+def _timezone(v: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    s = _str(v)
+    try:
+        ZoneInfo(s)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"unknown time zone '{s}'") from e
+    return s
+
+
+TIMEZONE = FieldType("IANA time zone", _timezone)
 #: A leader or office addressed: a post id or a person id (报送对象).
 ADDRESSEE = FieldType("post or person id", _str)
 ADDRESSEE_LIST = FieldType("list of post or person ids", _str_list, list)

@@ -195,6 +195,10 @@ class OrgChart:
                         scope=d["scope"],
                     )
                 )
+            case "timezone_set":
+                from zoneinfo import ZoneInfo
+
+                self.tz = ZoneInfo(d["timezone"])
             case "pack_defined":
                 self.custom_packs[d["pack"]] = d["source"]
             case "pack_adopted":

@@ -91,6 +91,8 @@ def org_acts(chart: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             }
         )
 
+    if chart.get("timezone"):
+        add("timezone_set", EPOCH, {"timezone": str(tzname)})
     for i, u in enumerate(units):
         where = f"units[{i}]"
         d: dict[str, Any] = {

@@ -545,6 +545,7 @@ class _Org:
         m, jur, tz = self.m, self.m.jurisdiction, self.m.timezone
         out: list[dict[str, Any]] = []
         if m.register and not self._chart().is_unit(m.root_unit):
+            out.append(_org_act(jur, m.root_unit, "timezone_set", {"timezone": tz.key}, EPOCH, tz))
             gov = {"id": m.root_unit, "name": m.government.get("name") or jur, "type": "government"}
             out.append(_org_act(jur, m.root_unit, "unit_created", gov, EPOCH, tz))
         for path, since in m.packs:

@@ -33,6 +33,7 @@ SAMPLE: dict[str, Any] = {
     "post or person id": "head",
     "list of post or person ids": ["head"],
     "object": {"data": {}},
+    "IANA time zone": "Asia/Shanghai",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.acts import DATE, POST, POST_LIST, STR, STR_LIST, UNIT_LIST, ActSpec, CaseKind, F, enum
+from domain.acts import DATE, POST, POST_LIST, STR, STR_LIST, TIMEZONE, UNIT_LIST, ActSpec, CaseKind, F, enum
 
 UNIT_TYPES = ("government", "office", "department", "town", "division", "committee", "other")
 RANKS = (
@@ -99,6 +99,12 @@ KIND = CaseKind(
                     F("since", DATE, "起", required=True),
                     F("until", DATE, "止"),
                 ),
+            ),
+            ActSpec(
+                "timezone_set",
+                "设定时区",
+                "time zone set (the jurisdiction's local time: dates, working days, day limits)",
+                (F("timezone", TIMEZONE, "时区（IANA）", required=True),),
             ),
             ActSpec(
                 "pack_defined",

@@ -448,6 +448,8 @@ def _add(ctx: Context, at: datetime, d: Mapping[str, Any]) -> datetime:
     unit, n = _duration(d)
     if unit == "working_days":
         return ctx.cal.deadline_after(at, int(n))
+    if unit == "days":  # calendar days on the jurisdiction's clock (a DST change is not an hour late)
+        return at.astimezone(ctx.org.tz) + timedelta(days=n)
     return at + timedelta(**{unit: n})
 
 

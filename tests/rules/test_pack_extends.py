@@ -62,3 +62,30 @@ def test_a_pack_that_does_not_compile_is_refused_when_recorded(tmp_path: Path) -
     good = dict(line, data={"pack": "testcounty-own", "source": OWN})
     assert Importer(ledger).import_lines([json.dumps(good, ensure_ascii=False)]).imported == 1
     ledger.close()
+
+
+ROME = """
+pack: rome-fines
+name: {zh: 罚款, en: Fines}
+effective_from: 2000-01-01
+rules:
+  - id: FINE-PENALTY-60D
+    template: response
+    citation: "art. 203"
+    message: {zh: "{limit}内未加收罚金", en: "penalty not added within {limit}"}
+    after: {act: notified}
+    expect: {act: penalty}
+    within: {days: 60}
+"""
+
+
+def test_a_limit_in_days_counts_calendar_days_in_the_jurisdictions_zone() -> None:
+    """60 days after 1 October (summer time) is 30 November (winter time), midnight to midnight."""
+    h = History(None)
+    h.org("timezone_set", timezone="Europe/Rome")
+    h.org("pack_defined", pack="rome-fines", source=ROME)
+    h.org("pack_adopted", pack="rome-fines", **{"from": "2000-01-01"})
+    for case, penalty_at in (("F-1", "2018-11-30T00:00:00+01:00"), ("F-2", "2018-12-01T00:00:00+01:00")):
+        h.add("process", case, "notified", "2018-10-01T00:00:00+02:00")
+        h.add("process", case, "penalty", penalty_at)
+    assert [v.case for v in h.violations("FINE-PENALTY-60D")] == ["F-2"]
