@@ -26,7 +26,7 @@ places only so that the packs read naturally.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -551,6 +551,21 @@ class _County:
 
     def applies(self, packs: str) -> bool:
         return packs == "*" or self.s.pack in packs.split(",")
+
+    def cases_over_year(
+        self,
+        n: int,
+        bad: Sequence[tuple[str, str]],
+        make: Callable[[date, str], None],
+        start: tuple[int, int],
+        end: tuple[int, int],
+        *,
+        extra_rate: float = 0.05,
+    ) -> None:
+        """``n`` cases spread over the year, each made by ``make(day, variant)``."""
+        days = self.spread(n, start, end)
+        for d, v in zip(days, self.variants(n, bad, extra_rate=extra_rate), strict=True):
+            make(d, v)
 
     def variants(self, n: int, bad: Sequence[tuple[str, str]], extra_rate: float = 0.05) -> list[str]:
         """``n`` variants: every breach that the pack checks once, the rest mostly compliant."""
@@ -1787,10 +1802,7 @@ class _County:
     )
 
     def gen_leave(self, n: int) -> None:
-        days = self.spread(n, (1, 10), (11, 28))
-        vs = self.variants(n, self.LEAVE_BAD)
-        for d, v in zip(days, vs, strict=True):
-            self.leave(d, v)
+        self.cases_over_year(n, self.LEAVE_BAD, self.leave, (1, 10), (11, 28))
 
     def _who_leaves(self, v: str) -> tuple[str, str]:
         """(category, post key) of the requester for variant ``v``."""
@@ -1982,10 +1994,10 @@ class _County:
     )
 
     def gen_incidents(self, n: int) -> None:
-        days = self.spread(n, (1, 3), (12, 1))
-        vs = self.variants(n, self.INCIDENT_BAD, extra_rate=0.0)
-        for d, v in zip(days, vs, strict=True):
+        def on_any_day(d: date, v: str) -> None:  # incidents also happen at weekends
             self.incident(d + timedelta(days=self.rng.randint(0, 1)), v)
+
+        self.cases_over_year(n, self.INCIDENT_BAD, on_any_day, (1, 3), (12, 1), extra_rate=0.0)
 
     def incident(self, d: date, v: str) -> None:
         rng = self.rng
@@ -2042,10 +2054,7 @@ class _County:
     )
 
     def gen_service(self, n: int) -> None:
-        days = self.spread(n, (1, 4), (11, 15))
-        vs = self.variants(n, self.SERVICE_BAD)
-        for d, v in zip(days, vs, strict=True):
-            self.service(d, v)
+        self.cases_over_year(n, self.SERVICE_BAD, self.service, (1, 4), (11, 15))
 
     def service(self, d: date, v: str) -> None:
         rng = self.rng
