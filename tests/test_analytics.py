@@ -16,7 +16,10 @@ import pytest
 
 from domain.rules.base import FAMILIES
 from domain.timeutil import parse_datetime
-from ledger.analytics import (
+from ledger.clock import tick
+from ledger.importer import Importer
+from ledger.store import Ledger
+from projections.analytics import (
     EVENT_COLUMNS,
     VIOLATION_COLUMNS,
     cases_frame,
@@ -26,10 +29,7 @@ from ledger.analytics import (
     units_frame,
     violations_frame,
 )
-from ledger.clock import tick
-from ledger.formats import parquet_frame, write_parquet, write_xes
-from ledger.importer import Importer
-from ledger.store import Ledger
+from projections.formats import parquet_frame, write_parquet, write_xes
 from tests.conftest import COUNTY, FakeClock, act
 
 XES = "{http://www.xes-standard.org/}"

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from api.cli import app
 from domain.rules.base import FAMILIES
 from domain.rules.registry import RULES
-from ledger.cli import app
 from tests.conftest import COUNTY, act
 
 runner = CliRunner()

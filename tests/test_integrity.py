@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from ledger.cli import app
+from api.cli import app
 from ledger.importer import Importer
 from ledger.integrity import checkpoint, verify
 from ledger.store import Ledger

@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 from typer.testing import CliRunner
 
-from ledger.cli import app
+from api.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "violations-overview.ipynb"

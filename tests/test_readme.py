@@ -26,7 +26,7 @@ def test_the_readme_rule_pack_compiles() -> None:
 def test_the_readme_commands_name_real_commands() -> None:
     from typer.main import get_command
 
-    from ledger.cli import app
+    from api.cli import app
 
     names = set(get_command(app).commands)  # type: ignore[attr-defined]
     used = set(

@@ -1,4 +1,4 @@
-"""``ledger token create|list|revoke`` (api.commands.token_app) and ``serve``."""
+"""``ledger token create|list|revoke`` (api.cli.service.token_app) and ``serve``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from api import commands
-from api.commands import token_app
+from api.cli import service as commands
+from api.cli.service import token_app
 from ledger.store import Ledger
 from ledger.tokens import TokenStore
 

@@ -1,10 +1,4 @@
-"""Command-line pieces of the API (令牌与服务): ``ledger token …`` and ``ledger serve``.
-
-Wire into :mod:`ledger.cli`::
-
-    from api.commands import serve_cmd, token_app
-    app.add_typer(token_app, name="token")
-    app.command("serve")(serve_cmd)
+"""``ledger token …`` and ``ledger serve`` — the HTTP API's tokens and server (令牌与服务).
 
 The commands use the CLI's global ``--db`` when set, else their own ``--db``, else
 ``LEDGER_DB``, else ``ledger.db``.
@@ -34,10 +28,8 @@ DbOption = Annotated[
 def _db(db: str | None) -> str | None:
     if db:
         return db
-    try:
-        from ledger.cli import state
-    except ImportError:  # pragma: no cover
-        return None
+    from api.cli.base import state
+
     return state.db
 
 
@@ -131,3 +123,13 @@ def serve_cmd(
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) (接口服务)."""
     serve(host, port, db)
+
+
+def _wire() -> None:
+    from api.cli.base import app
+
+    app.add_typer(token_app, name="token", help="API tokens by role (clerk, supervisor, auditor, admin) — 令牌")
+    app.command("serve", help="Serve the HTTP API with uvicorn (OpenAPI at /docs) — 启动服务")(serve_cmd)
+
+
+_wire()

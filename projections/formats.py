@@ -1,7 +1,7 @@
 """Export formats for analysis (分析用导出格式): Apache Parquet and XES event logs.
 
 - :func:`write_parquet` — the act log as one Parquet file (列式存储), the columns of
-  :func:`ledger.analytics.events_frame` with ``data`` as a JSON string; categoricals become
+  :func:`projections.analytics.events_frame` with ``data`` as a JSON string; categoricals become
   dictionary columns and times keep their zones, so ``pandas.read_parquet`` gives the frame
   back.
 - :func:`write_xes` — an XES event log (IEEE 1849, 过程挖掘标准格式) for ProM, pm4py, Disco,
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
-from ledger.analytics import Db, case_key, events_frame, open_ledger
+from projections.analytics import Db, case_key, events_frame, open_ledger
 
 __all__ = ["XES_NS", "parquet_frame", "write_parquet", "write_xes"]
 
@@ -52,7 +52,7 @@ def parquet_frame(frame: Any) -> Any:
 def write_parquet(db: Db, path: str | os.PathLike[str], jurisdiction: str | None = None) -> int:
     """Write the act log (or one jurisdiction's) to a Parquet file; returns the number of acts.
 
-    Columns as :func:`~ledger.analytics.events_frame` (org acts included): ``at``
+    Columns as :func:`~projections.analytics.events_frame` (org acts included): ``at``
     ``timestamp[ns, Asia/Shanghai]``, ``recorded_at`` ``timestamp[ns, UTC]``, jurisdiction /
     kind / act / unit / by as dictionary columns, ``data`` as a JSON string (UTF-8, keys
     sorted). Read back with ``pandas.read_parquet(path)`` and ``json.loads`` on ``data``.

@@ -1,0 +1,21 @@
+"""The ``ledger`` command line (命令行), one module per group of commands:
+
+- :mod:`api.cli.records` — import, export, replay, verify, checkpoint;
+- :mod:`api.cli.audit` — tick, violations, rebuild, rules, status, bulletin;
+- :mod:`api.cli.demo` — demo;
+- :mod:`api.cli.service` — token, serve.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from api.cli.base import app, main, state
+
+for _module in ("records", "audit", "demo", "service"):  # each registers its commands, in this order
+    import_module(f"api.cli.{_module}")
+
+__all__ = ["app", "main", "state"]
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""``ledger tick | violations | rebuild | rules | status | bulletin`` — the clock and the audit views (审计)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from api.cli.base import _fail, _ledger, _msg, _progress, app, out, parse_time, state
+from domain.errors import LedgerError
+
+
+# ---- clock and audit ------------------------------------------------------------------
+@app.command("tick")
+def tick_cmd(
+    now: Annotated[str, typer.Option("--now", help="The moment to run the clock at (RFC 3339)")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+) -> None:
+    """Record deadline_missed for every obligation past due by NOW (时钟)."""
+    from ledger.clock import tick
+
+    with _ledger() as ledger:
+        res = tick(ledger, parse_time(now, "--now"), jurisdiction=jurisdiction)
+    out.print(_msg(f"记录逾期 {res.recorded} 条", f"recorded {res.recorded} deadline_missed acts"))
+    for rule, n in sorted(res.by_rule.items()):
+        out.print(f"  {rule}: {n}")
+
+
+def _projection(ledger: Any, show: bool = True) -> Any:
+    from projections.audit import AuditProjection
+
+    p = AuditProjection(ledger)
+    lag = p.lag()
+    bar = _progress(lag, "projection") if show and lag > 5000 else None
+    if bar is None:
+        p.run()
+    else:
+        with bar:
+            task = bar.add_task("projection", total=lag)
+            p.run(progress=lambda n: bar.advance(task, n))
+    return p
+
+
+VIOLATION_COLUMNS = (
+    "id",
+    "rule",
+    "family",
+    "pack",
+    "article",
+    "severity",
+    "jurisdiction",
+    "case",
+    "kind",
+    "unit",
+    "person",
+    "post",
+    "at",
+    "evidence",
+    "message",
+    "message_en",
+)
+
+
+@app.command("violations")
+def violations_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    rule: Annotated[str | None, typer.Option(help="Rule ID, e.g. INC-PHONE-DEADLINE")] = None,
+    family: Annotated[str | None, typer.Option(help="Family, e.g. ESC")] = None,
+    case: Annotated[str | None, typer.Option(help="Case id")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit id")] = None,
+    severity: Annotated[str | None, typer.Option(help="high, medium or low")] = None,
+    since: Annotated[str | None, typer.Option(help="From this business time")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this business time")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+) -> None:
+    """List violations, each citing its article and evidence acts (违规清单)."""
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("table, json or csv", param_hint="--format")
+    with _ledger() as ledger:
+        p = _projection(ledger, show=fmt == "table")
+        vs = p.violations(
+            rule=rule,
+            family=family.upper() if family else None,
+            case=case,
+            unit=unit,
+            severity=severity,
+            since=parse_time(since, "--since") if since else None,
+            until=parse_time(until, "--until") if until else None,
+            jurisdiction=jurisdiction,
+        )
+    rows = [{k: v.get(k) for k in VIOLATION_COLUMNS} for v in vs]
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=VIOLATION_COLUMNS)
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "evidence": " ".join(r["evidence"])})
+    else:
+        t = Table(title=_msg(f"违规 {len(rows)} 条", f"{len(rows)} violations"))
+        for col in ("at", "rule", "article", "severity", "case", "unit", "message"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(
+                r["at"][:16],
+                r["rule"],
+                r["article"],
+                r["severity"],
+                r["case"],
+                r["unit"] or "",
+                (r["message"] if state.lang != "en" else r["message_en"])[:70],
+            )
+        out.print(t)
+
+
+@app.command("rebuild")
+def rebuild_cmd() -> None:
+    """Rebuild all projections from the stored acts (重建投影)."""
+    from projections.audit import AuditProjection
+
+    with _ledger() as ledger:
+        p = AuditProjection(ledger)
+        total = ledger.max_notification_id()
+        bar = _progress(total, "rebuild")
+        if bar is None:
+            n = p.rebuild()
+        else:
+            with bar:
+                task = bar.add_task("rebuild", total=total)
+                n = p.rebuild(progress=lambda k: bar.advance(task, k))
+    out.print(_msg(f"已重建，处理 {n} 条", f"rebuilt from {n} acts"))
+
+
+@app.command("rules")
+def rules_cmd(
+    pack: Annotated[str | None, typer.Option(help="Only the rules this pack names, with its parameters")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """List the rule catalog, or the rules in force in one pack (规则)."""
+    from domain.rules.packs import PACKS
+    from domain.rules.registry import RULES
+
+    if pack is not None and pack not in PACKS:
+        raise _fail(
+            LedgerError(f"未知规则包 {pack}", f"unknown pack '{pack}' (known: {', '.join(PACKS)})", code="unknown_pack")
+        )
+    rules = [r for r in RULES if pack is None or pack in r.citations]
+    if fmt == "json":
+        print(json.dumps([r.describe() for r in rules], ensure_ascii=False, indent=1, default=str))
+        return
+    t = Table(title=_msg(f"规则 {len(rules)} 条", f"{len(rules)} rules") + (f" — {pack}" if pack else ""))
+    for col in ("id", "severity", "title", "articles", "params"):
+        t.add_column(col)
+    for r in rules:
+        cites = [pack] if pack else list(r.citations)
+        t.add_row(
+            r.id,
+            r.severity,
+            r.title_zh if state.lang != "en" else r.title_en,
+            "; ".join(r.article(p) for p in cites),
+            json.dumps(dict(r.params_for(pack)), ensure_ascii=False, default=str) if pack else "",
+        )
+    out.print(t)
+
+
+@app.command("status")
+def status_cmd(
+    now: Annotated[str, typer.Option("--now", help="The moment to look at (RFC 3339 or YYYY-MM-DD)")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """What stands now: open cases, pending approvals, people on leave, overdue items (现状)."""
+    from domain.rules.base import Case
+    from domain.status import status
+    from projections.queries import query_cases
+
+    at = parse_time(now, "--now")
+    reports = {}
+    with _ledger() as ledger:
+        p = _projection(ledger, show=fmt == "table")
+        for j in [jurisdiction] if jurisdiction else ledger.jurisdictions():
+            ids = [c["case"] for c in query_cases(p, jurisdiction=j, open_at=at)]
+            cases = [Case.of(h) for h in (ledger.case_history(j, cid) for cid in ids) if h]
+            reports[j] = status(cases, ledger.org(j), at)
+    if fmt == "json":
+        print(json.dumps({j: r.as_dict() for j, r in reports.items()}, ensure_ascii=False, indent=1))
+        return
+    for j, r in reports.items():
+        out.rule(f"{j} — {r.now.isoformat()}")
+        t = Table(title=_msg("办理中案件", "open cases"))
+        for col in ("kind", "unit", "open"):
+            t.add_column(col)
+        for (k, u), n in sorted(r.open_cases.items()):
+            t.add_row(k, u, str(n))
+        out.print(t)
+        out.print(
+            _msg(
+                f"待办 {len(r.pending)} 件，在外 {len(r.on_leave)} 人，超期督办 {len(r.overdue)} 项",
+                f"{len(r.pending)} pending, {len(r.on_leave)} away, {len(r.overdue)} overdue items",
+            )
+        )
+        for x in r.on_leave:
+            out.print(f"  {_msg('在外', 'away')}: {x['name']} {x['since'][:16]} → {x['until'][:16]} ({x['case']})")
+        for x in r.overdue:
+            out.print(
+                f"  {_msg('超期', 'overdue')}: {x['case']} {x['unit']} {_msg('逾期', 'late')} {x['days_overdue']} d"
+            )
+
+
+@app.command("bulletin")
+def bulletin_cmd(
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+    now: Annotated[str | None, typer.Option("--now", help="Cut-off inside the month (default: its end)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """The supervision bulletin of a month (督查通报, dongqu-2012:第一百一十三条): overdue and poor-quality items per unit."""
+    from domain.bulletin import bulletin
+    from domain.rules.engine import group_cases
+
+    cut = parse_time(now, "--now") if now else None
+    rows: dict[str, list[Any]] = {}
+    with _ledger() as ledger:
+        for j in [jurisdiction] if jurisdiction else ledger.jurisdictions():
+            acts = []
+            after: tuple[str, int] | None = None
+            while True:
+                page = ledger.acts(j, kind="supervision", after=after, limit=5000)
+                acts += page
+                if len(page) < 5000:
+                    break
+                after = (j, page[-1].seq or 0)
+            try:
+                rows[j] = bulletin(group_cases(acts), ledger.org(j), month, cut)
+            except ValueError as e:
+                raise typer.BadParameter(str(e), param_hint="--month") from e
+    if fmt == "json":
+        print(json.dumps({j: [r.to_dict() for r in rs] for j, rs in rows.items()}, ensure_ascii=False, indent=1))
+        return
+    for j, rs in rows.items():
+        t = Table(title=f"督查通报 / supervision bulletin {month} — {j}")
+        for col in ("unit", "overdue", "poor quality", "items"):
+            t.add_column(col)
+        for r in rs:
+            t.add_row(
+                f"{r.unit_name} ({r.unit})",
+                str(r.overdue_count),
+                str(r.poor_quality_count),
+                " ".join(i.case for i in (*r.overdue, *r.poor_quality)),
+            )
+        out.print(t)
