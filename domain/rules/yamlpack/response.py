@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from domain.rules.base import Context, Finding, Rule, cite
+from domain.rules.base import Context, Finding, Rule
 from domain.rules.conditions import MISSING, lookup
 from domain.rules.templates import Due, _fmt_delay, deadline_findings, deadline_rule
-from domain.rules.yamlpack.spec import RuleSpec, add_duration, duration_text, first_after, message
+from domain.rules.yamlpack.spec import RuleSpec, add_duration, duration_text, first_after, identity, message
 from domain.timeutil import end_of_day, format_datetime, local_date, parse_datetime
 
 RESPONSE_SELECTORS = ("after", "expect")
@@ -24,15 +24,7 @@ DEADLINE_SELECTORS = ("expect", "due.of")
 
 def _deadline_like(spec: RuleSpec, dues: Callable[[Context], Iterator[Due]], limit: tuple[str, str] | None) -> Rule:
     """``response``/``deadline``: a :func:`deadline_rule` (late → flagged; missing → the clock)."""
-    base = deadline_rule(
-        spec.id,
-        severity=spec.severity,
-        zh=spec.title_zh,
-        en=spec.title_en,
-        kinds=spec.kinds,
-        cites={spec.pack: cite(spec.citation, template=spec.template)},
-        doc=spec.description,
-    )(dues)
+    base = deadline_rule(spec.id, doc=spec.description, **identity(spec))(dues)
 
     def check(ctx: Context) -> Iterator[Finding]:
         ds = list(dues(ctx))

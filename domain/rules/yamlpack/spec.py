@@ -144,15 +144,18 @@ def first_after(ctx: Context, sel: Selector, trigger: Act) -> Act | None:
 Builder = Callable[[RuleSpec], Rule]
 
 
+def identity(spec: RuleSpec) -> dict[str, Any]:
+    """The keyword arguments that declare ``spec`` as an engine rule (severity, titles, kinds, citation)."""
+    return {
+        "severity": spec.severity,
+        "zh": spec.title_zh,
+        "en": spec.title_en,
+        "kinds": spec.kinds,
+        "cites": {spec.pack: cite(spec.citation, template=spec.template)},
+    }
+
+
 def declare(spec: RuleSpec, check: Callable[[Context], Iterator[Finding]], scope: str = "case") -> Rule:
     """The engine :class:`Rule` for ``spec`` with ``check``, citing the pack's article."""
-    r = rule(
-        spec.id,
-        severity=spec.severity,
-        zh=spec.title_zh,
-        en=spec.title_en,
-        kinds=spec.kinds,
-        cites={spec.pack: cite(spec.citation, template=spec.template)},
-        scope=scope,  # type: ignore[arg-type]
-    )(check)
+    r = rule(spec.id, scope=scope, **identity(spec))(check)  # type: ignore[arg-type]
     return replace(r, family=spec.family, doc=spec.description)
