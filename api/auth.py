@@ -3,14 +3,15 @@
 ``Authorization: Bearer <id>.<secret>`` (see :mod:`ledger.tokens`). 401 without a token or
 with a bad/revoked one; 403 when the token's role or units forbid the call:
 
-========== ======================================= ============================== =============
-role       records acts                            reads                          follow-up
-========== ======================================= ============================== =============
-clerk      only for its own unit(s)                only its units' cases/acts/…   no
-supervisor no                                      everything                     yes
-auditor    no                                      everything, verify, checkpoint no
-admin      everything                              everything                     yes
-========== ======================================= ============================== =============
+========== =================================== ============================== =========
+role       records acts                        reads                          follow-up
+========== =================================== ============================== =========
+clerk      for its unit(s), in their own cases cases its unit(s) own or were  no
+           and in cases handed to them         handed (api/access.py)
+supervisor no                                  everything                     yes
+auditor    no                                  everything, verify, checkpoint no
+admin      everything                          everything                     yes
+========== =================================== ============================== =========
 
 A token may also be bound to one jurisdiction. Reads by an auditor or supervisor are
 themselves recorded as ``access``/``viewed`` acts (:meth:`api.services.Services.log_access`).
@@ -69,10 +70,6 @@ class Principal:
     def logged(self) -> bool:
         return self.role in LOGGED_ROLES
 
-    def unit_scope(self) -> list[str] | None:
-        """The units whose data this caller may read (None: all)."""
-        return None if self.reads_all else list(self.units)
-
     def may_read_unit(self, unit: str | None) -> bool:
         return self.reads_all or (unit is not None and unit in self.units)
 
@@ -95,16 +92,6 @@ class Principal:
 
     def may_see_jurisdiction(self, j: str) -> bool:
         return self.jurisdiction is None or self.jurisdiction == j
-
-    def check_case_access(self, jurisdiction: str, unit: str | None) -> None:
-        if not self.may_see_jurisdiction(jurisdiction):
-            raise forbidden(
-                f"令牌仅限辖区 {self.jurisdiction}", f"this token is limited to jurisdiction '{self.jurisdiction}'"
-            )
-        if not self.may_read_unit(unit):
-            raise forbidden(
-                f"无权查看单位 {unit or '（无）'} 的案件或记录", f"this token may not read the cases of unit '{unit}'"
-            )
 
 
 def principal(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:

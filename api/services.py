@@ -29,6 +29,7 @@ from ledger.store import Ledger, _col
 from ledger.tokens import TokenStore
 from ledger.validation import BatchValidator
 from projections.audit import AuditProjection
+from projections.parties import PartiesIndex
 
 #: Follow-up act → the violation status it leads to (督查跟踪状态).
 STATUS_AFTER = {
@@ -122,6 +123,18 @@ def followup_status(acts: Iterable[Act]) -> str:
     return status
 
 
+def _catch_up(follower: AuditProjection | PartiesIndex, lock: threading.Lock) -> None:
+    """Run a follower of the notification log to its end."""
+    with lock:
+        for attempt in range(5):
+            try:
+                follower.run()
+                return
+            except IntegrityError:  # another app's follower saved the same position first
+                if attempt == 4:
+                    raise
+
+
 def services(request: Request) -> Services:
     """The app's services (a FastAPI dependency)."""
     return request.app.state.services  # type: ignore[no-any-return]
@@ -135,6 +148,8 @@ class Services:
         self.tokens = TokenStore(self.ledger)
         self._projection = AuditProjection(self.ledger)
         self._proj_lock = threading.Lock()
+        self._parties = PartiesIndex(self.ledger)
+        self._parties_lock = threading.Lock()
 
     def now(self) -> datetime:
         return self.ledger.clock()
@@ -145,15 +160,14 @@ class Services:
     # ---- the projection -------------------------------------------------------------------
     def projection(self) -> AuditProjection:
         """The audit projection, caught up with every act stored so far."""
-        with self._proj_lock:
-            for attempt in range(5):
-                try:
-                    self._projection.run()
-                    break
-                except IntegrityError:  # another app's follower saved the same position first
-                    if attempt == 4:
-                        raise
+        _catch_up(self._projection, self._proj_lock)
         return self._projection
+
+    # ---- who may read which case (api/access.py) ------------------------------------------
+    def parties(self) -> PartiesIndex:
+        """The case-parties index, caught up with every act stored so far."""
+        _catch_up(self._parties, self._parties_lock)
+        return self._parties
 
     # ---- cases ----------------------------------------------------------------------------
     def find_case(self, case: str, jurisdiction: str | None, p: Principal) -> tuple[str, str]:

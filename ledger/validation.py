@@ -9,8 +9,8 @@ the acts that use it can arrive together. Corrections must point at an act of th
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from domain.acts import Act, OrgRefs, validate_act
 from domain.errors import ActError
@@ -18,11 +18,34 @@ from domain.org import OrgChart
 from ledger.store import Ledger
 
 
+class ActGuard(Protocol):
+    """Who may record what (the API's :class:`api.access.ActGuard`): raises :class:`ActError`."""
+
+    def screen(self, raw: Mapping[str, Any], jurisdiction: str) -> None:
+        """Before validation: may the caller write this kind, unit, jurisdiction at all?"""
+
+    def check(self, act: Act, earlier: Sequence[Act]) -> None:
+        """After validation: may it add ``act`` to its case (``earlier``: the case's acts
+        accepted before it and not yet stored)?"""
+
+    def forget(self) -> None:
+        """The accepted acts were stored."""
+
+
 class BatchValidator:
     """Validates a stream of raw acts; remembers what it accepted so far (not yet stored)."""
 
-    def __init__(self, ledger: Ledger, *, jurisdiction: str | None = None, allow_clock_acts: bool = False) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        jurisdiction: str | None = None,
+        allow_clock_acts: bool = False,
+        guard: ActGuard | None = None,
+    ) -> None:
         self.ledger = ledger
+        self.guard = guard
+        self._pending: dict[tuple[str, str], list[Act]] = {}
         self.default_jurisdiction = jurisdiction
         self.allow_clock_acts = allow_clock_acts
         self._orgs: dict[str, OrgChart] = {}
@@ -98,6 +121,8 @@ class BatchValidator:
         if type(raw) is not dict and not isinstance(raw, Mapping):
             raise ActError("", "行为记录必须是 JSON 对象", "an act must be a JSON object", code="not_an_object")
         j = self.jurisdiction_of(raw)
+        if self.guard is not None:
+            self.guard.screen(raw, j)
         org = self.org(j)
         has_org = bool(org.units)
         if not has_org and raw.get("kind") != "org":
@@ -118,6 +143,10 @@ class BatchValidator:
             self._check_correction(act)
         if act.act == "pack_defined":
             self._check_pack(act)
+        if self.guard is not None:
+            earlier = self._pending.setdefault((j, act.case), [])
+            self.guard.check(act, earlier)
+            earlier.append(act)
         self._kinds[(j, act.case)] = act.kind
         self._ids.setdefault(j, {})[act.id] = act.case
         if act.kind == "org":
@@ -127,6 +156,9 @@ class BatchValidator:
     def batch_stored(self) -> None:
         """The accepted acts are stored now: forget their ids (the store answers from here on)."""
         self._ids.clear()
+        self._pending.clear()
+        if self.guard is not None:
+            self.guard.forget()
 
     def forget(self, jurisdiction: str) -> None:
         """Drop what is cached of a jurisdiction (after its org chart changed in the store)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -42,10 +43,12 @@ def query_violations(
     after: tuple[int, str] | None = None,
     descending: bool = False,
     limit: int | None = None,
+    restrict: tuple[str, Sequence[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Violations by filter, ordered by business time then id (``after`` = cursor)."""
-    where: list[str] = []
-    params: list[Any] = []
+    """Violations by filter, ordered by business time then id (``after`` = cursor);
+    ``restrict`` is one more SQL condition with its parameters (the API's access filter)."""
+    where: list[str] = [restrict[0]] if restrict else []
+    params: list[Any] = list(restrict[1]) if restrict else []
     for col, val in (
         ("jurisdiction", jurisdiction),
         ("rule", rule),
@@ -112,11 +115,12 @@ def query_cases(
     open_at: datetime | None = None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
+    restrict: tuple[str, Sequence[Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Case states by kind, unit and open/closed; ``open_at`` = cases that may have been open
-    then (opened by then and still open, or with acts after it)."""
-    where: list[str] = []
-    params: list[Any] = []
+    then (opened by then and still open, or with acts after it); ``restrict`` as for violations."""
+    where: list[str] = [restrict[0]] if restrict else []
+    params: list[Any] = list(restrict[1]) if restrict else []
     for col, val in (("jurisdiction", jurisdiction), ("kind", kind), ("unit", unit)):
         if val is not None:
             where.append(f"{col}=?")

@@ -17,8 +17,9 @@ import yaml
 from fastapi import APIRouter, Body, Depends, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
 
+from api.access import ActGuard, act_error, readable_cases
 from api.auth import READERS, RECORDERS, Principal, require
-from api.errors import COMMON, R409, ApiError, forbidden, from_act_error, invalid, parse_time
+from api.errors import COMMON, R409, ApiError, forbidden, invalid, parse_time
 from api.models import ActsPage, AppendOut, ImportOut
 from api.services import Services, act_out, decode_cursor, encode_cursor, find_nul, refuse_nul, services
 from domain.acts import Act
@@ -31,30 +32,7 @@ from ledger.validation import BatchValidator
 
 router = APIRouter(tags=["acts"], responses=COMMON)
 
-#: Kinds the API records itself (follow-up via /violations/{id}/…, access on every logged read).
-RESERVED_KINDS = ("followup", "access")
 MAX_BATCH = 5000
-
-
-def _authorize_act(p: Principal, a: Act, i: int, prefix: str) -> None:
-    if a.kind == "org" and p.role != "admin":
-        raise forbidden(
-            "只有管理员可以记录组织机构行为", "only an admin may record org acts", field=f"{prefix}kind", index=i
-        )
-    if p.role == "clerk" and a.unit not in p.units:
-        raise forbidden(
-            f"录入员只能为本单位记录行为，无权代表 {a.unit}",
-            f"a clerk records acts only for its own unit(s), not for '{a.unit}'",
-            field=f"{prefix}unit",
-            index=i,
-        )
-    if p.jurisdiction is not None and a.jurisdiction != p.jurisdiction:
-        raise forbidden(
-            f"令牌仅限辖区 {p.jurisdiction}",
-            f"this token is limited to jurisdiction '{p.jurisdiction}'",
-            field=f"{prefix}jurisdiction",
-            index=i,
-        )
 
 
 @router.post(
@@ -101,7 +79,7 @@ def post_acts(
             "not_an_object",
         )
 
-    validator = BatchValidator(s.ledger, jurisdiction=p.jurisdiction)
+    validator = BatchValidator(s.ledger, jurisdiction=p.jurisdiction, guard=ActGuard(s, p))
     acts: list[Act] = []
     expected: dict[str, tuple[int, int]] = {}  # case -> (expected version, index)
     for i, raw in enumerate(raws):
@@ -118,16 +96,7 @@ def post_acts(
         try:
             a = validator.validate(raw)
         except ActError as e:
-            raise from_act_error(e, prefix=prefix.rstrip("."), index=i) from e
-        if a.kind in RESERVED_KINDS:
-            raise invalid(
-                f"{prefix}kind",
-                f"{a.kind} 行为由系统记录（督查跟踪请用 /violations/{{id}}/…）",
-                f"'{a.kind}' acts are recorded by the API itself (follow-up: POST /violations/{{id}}/…)",
-                "reserved_kind",
-                index=i,
-            )
-        _authorize_act(p, a, i, prefix)
+            raise act_error(e, prefix=prefix.rstrip("."), index=i) from e
         ev = raw.get("expected_version")
         if ev is not None:
             if isinstance(ev, bool) or not isinstance(ev, int) or ev < 0:
@@ -219,8 +188,9 @@ def post_acts(
 
 
 # ---- import ---------------------------------------------------------------------------------
-def _screen(p: Principal, raw: Any) -> tuple[str, str, str, str] | None:
-    """Why the caller may not import this line (field, code, zh, en), or None."""
+def _screen(raw: Any) -> tuple[str, str, str, str] | None:
+    """Why a line cannot be stored at all (field, code, zh, en), or None. Who may record what
+    is checked with the act (:class:`api.access.ActGuard`)."""
     nul = find_nul(raw)
     if nul is not None:
         return (
@@ -229,27 +199,6 @@ def _screen(p: Principal, raw: Any) -> tuple[str, str, str, str] | None:
             "字段含有无法存储的字符（NUL 或不成对的代理项）",
             "a field holds a NUL or a lone surrogate",
         )
-    if not isinstance(raw, Mapping):
-        return None  # the validator says what is wrong with it
-    j = raw.get("jurisdiction")
-    if p.jurisdiction is not None and j is not None and j != p.jurisdiction:
-        return (
-            "jurisdiction",
-            "forbidden",
-            f"令牌仅限辖区 {p.jurisdiction}",
-            f"this token is limited to jurisdiction '{p.jurisdiction}'",
-        )
-    if p.role != "admin":
-        kind, unit = raw.get("kind"), raw.get("unit")
-        if kind in (*RESERVED_KINDS, "org"):
-            return "kind", "forbidden", f"无权导入 {kind} 行为", f"this token may not import '{kind}' acts"
-        if isinstance(unit, str) and unit not in p.units:
-            return (
-                "unit",
-                "forbidden_unit",
-                f"录入员只能为本单位记录行为，无权代表 {unit}",
-                f"a clerk records acts only for its own unit(s), not for '{unit}'",
-            )
     return None
 
 
@@ -257,9 +206,9 @@ def _safe(text: str) -> str:
     return text.encode("utf-8", "replace").decode()
 
 
-def _screened_lines(fh: Any, p: Principal, source: str, refused: list[LineError]) -> Iterator[str]:
+def _screened_lines(fh: Any, source: str, refused: list[LineError]) -> Iterator[str]:
     """The upload's lines as text, one at a time (streamed). A line that is not UTF-8, holds
-    text the database cannot store, or that the caller may not record is noted in ``refused``
+    text the database cannot store is noted in ``refused``
     and passed on blank (so the importer's line numbers stay right)."""
     for n, line in enumerate(fh, start=1):
         try:
@@ -273,7 +222,7 @@ def _screened_lines(fh: Any, p: Principal, source: str, refused: list[LineError]
                 raw = json.loads(text)
             except ValueError:
                 raw = None  # the importer reports the bad JSON
-            why = _screen(p, raw) if raw is not None else None
+            why = _screen(raw) if raw is not None else None
             if why is not None:
                 refused.append(LineError(source, n, *why))
                 yield "\n"
@@ -342,9 +291,9 @@ def post_import(
             return _import_result(res)
     if name.endswith(".jsonl"):
         refused: list[LineError] = []
-        res = Importer(s.ledger, jurisdiction=j).import_lines(
-            _screened_lines(file.file, p, source, refused), source=source
-        )
+        importer = Importer(s.ledger, jurisdiction=j)
+        importer.validator.guard = ActGuard(s, p)
+        res = importer.import_lines(_screened_lines(file.file, source, refused), source=source)
         res.rejected.extend(refused)
         return _import_result(res)
     raise invalid(
@@ -375,17 +324,17 @@ def get_acts(
     t1 = parse_time(until, "until")
     after_parts = decode_cursor(cursor, (str, int))
     after = (after_parts[0], after_parts[1]) if after_parts else None
-    scope = p.unit_scope()
     items: list[Act] = []
     more = False
-    for _ in range(50):  # a clerk's unit filter may need several pages of the chain
+    for _ in range(50):  # a clerk's case filter may need several pages of the chain
         page = s.ledger.acts(j, case=case, kind=kind, since=t0, until=t1, after=after, limit=limit + 1)
+        ok = readable_cases(s, p, [(a.jurisdiction, a.case) for a in page])
         for a in page:
             if len(items) == limit:
                 more = True
                 break
             after = (a.jurisdiction, a.seq or 0)
-            if scope is None or a.unit in scope:
+            if ok is None or (a.jurisdiction, a.case) in ok:
                 items.append(a)
         if more or len(page) <= limit:
             break

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from api.access import check_case_read, list_filter
 from api.auth import READERS, Principal, require
 from api.errors import COMMON, R404, invalid, parse_time
 from api.models import CasesPage, CaseView, TimelineOut
 from api.services import Services, act_out, decode_cursor, encode_cursor, services
 from domain.kinds import KINDS
-from domain.rules.base import Case
 from domain.timeutil import format_datetime
 from ledger.replay import replay
 from projections.queries import query_cases
@@ -47,12 +47,13 @@ def list_cases(
         raise invalid("kind", f"未知的案件类型 {kind}", f"unknown case kind '{kind}'", "unknown_kind")
     p.check_unit_filter(unit)
     after = decode_cursor(cursor, (str, str))
+    proj = s.projection()
     rows = query_cases(
-        s.projection(),
+        proj,
         jurisdiction=j,
         kind=kind,
         unit=unit,
-        units=p.unit_scope(),
+        restrict=list_filter(s, p, proj.t_c),
         open=open,
         after=(after[0], after[1]) if after else None,
         limit=limit + 1,
@@ -74,8 +75,7 @@ def list_cases(
 def _open_case(s: Services, p: Principal, case: str, jurisdiction: str | None) -> tuple[str, str]:
     """The case's jurisdiction and kind, after checking the caller may read it."""
     j, kind = s.find_case(case, jurisdiction, p)
-    hist = s.ledger.case_history(j, case)
-    p.check_case_access(j, Case.of(hist).unit if hist else None)
+    check_case_read(s, p, j, case)
     return j, kind
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
+from api.access import list_filter, may_read_violation
 from api.auth import FOLLOWERS, READERS, Principal, require
 from api.errors import (
     COMMON,
@@ -106,7 +107,7 @@ def list_violations(
         "family": family,
         "pack": pack,
         "unit": unit,
-        "units": p.unit_scope(),
+        "restrict": list_filter(s, p, proj.t_v, unit_col="unit"),
         "case": case,
         "severity": severity,
         "since": t0,
@@ -160,7 +161,7 @@ def _violation(s: Services, p: Principal, vid: str) -> dict[str, Any]:
     if not rows:
         raise not_found("violation", vid, "违规记录")
     v = rows[0]
-    if not p.may_see_jurisdiction(v["jurisdiction"]) or not p.may_read_unit(v["unit"]):
+    if not may_read_violation(s, p, v):
         raise forbidden(
             f"无权查看单位 {v['unit'] or '（全辖区）'} 的违规记录",
             f"this token may not read violations of unit '{v['unit']}'",

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from domain.acts import Act
 from domain.calendar import WorkCalendar
 from domain.org import OrgChart
+from domain.ownership import owner_of
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ZH: Mapping[str, str] = {"high": "严重", "medium": "一般", "low": "提示"}
@@ -158,8 +159,9 @@ class Case:
 
     @property
     def unit(self) -> str | None:
-        """The unit on whose behalf the case was opened."""
-        return self.acts[0].unit if self.acts else (self.history[0].unit if self.history else None)
+        """The unit the case belongs to: the unit of its first act recorded (案件归属,
+        :func:`domain.ownership.owner_of` — an act backdated later does not move it)."""
+        return owner_of(self.history)
 
     @property
     def opened_at(self) -> datetime:
