@@ -154,9 +154,30 @@ class TimelineOut(BaseModel):
 # ---- violations ----------------------------------------------------------------------------
 
 
+class PackStatusOut(BaseModel):
+    """Whether a jurisdiction's cases are judged by a rule pack (规则包状态)."""
+
+    jurisdiction: str
+    state: Literal["in_force", "failed", "undefined", "none", "not_yet"] = Field(
+        description="in_force; failed (its own pack does not compile); undefined (adopted, never defined); "
+        "none (no pack adopted); not_yet (adopted from a later date)"
+    )
+    judged: bool
+    pack: str | None = None
+    since: str | None = None
+    message_zh: str
+    message_en: str
+    error: dict[str, Any] | None = Field(default=None, description="The pack's compile error (line, rule, field)")
+
+
 class ViolationsPage(BaseModel):
     items: list[ViolationOut]
     next_cursor: str | None = None
+    unjudged: list[PackStatusOut] = Field(
+        default_factory=list,
+        description="Jurisdictions in scope whose cases are not judged now (a pack that does not compile, none "
+        "adopted …): for them an empty list is not a clean audit. Also in the Ledger-Unjudged header.",
+    )
 
 
 class ViolationDetail(ViolationOut):

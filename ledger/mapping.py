@@ -520,13 +520,15 @@ def _org_act(jur: str, root: str, act: str, data: dict[str, Any], on: str, tz: Z
 
 
 def _pack_id(path: Path, text: str) -> str:
+    """The id of the pack in ``path``, which must compile: else nothing is imported, and the
+    error names the pack file and its line (not the mapping)."""
+    from domain.rules.packcheck import located_error
+    from domain.rules.yamlpack import PackError, load_pack
+
     try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise LedgerError(f"规则包 {path} 无法解析", f"rule pack {path} is not valid YAML: {e}", code="bad_pack") from e
-    if not isinstance(doc, Mapping) or not isinstance(doc.get("pack"), str):
-        raise LedgerError(f"规则包 {path} 缺少 pack", f"rule pack {path} has no 'pack' id", code="bad_pack")
-    return doc["pack"]
+        return load_pack(text).id
+    except PackError as e:
+        raise located_error(e, str(path)) from e
 
 
 class _Org:

@@ -143,6 +143,8 @@ class BatchValidator:
             self._check_correction(act)
         if act.act == "pack_defined":
             self._check_pack(act)
+        elif act.act == "pack_adopted":
+            self._check_adoption(act, org)
         if self.guard is not None:
             earlier = self._pending.setdefault((j, act.case), [])
             self.guard.check(act, earlier)
@@ -189,6 +191,22 @@ class BatchValidator:
                 f"pack '{act.get('pack')}' does not match the YAML's pack id '{compiled.id}'",
                 code="invalid_pack",
             )
+
+    def _check_adoption(self, act: Act, org: OrgChart) -> None:
+        """A jurisdiction adopts a built-in pack or one it defined (else nothing would judge its cases)."""
+        from domain.rules.packs import PACKS
+        from domain.rules.yamlpack import YAML_SEED
+
+        pid = act.get("pack")
+        builtin = PACKS.get(pid)
+        if pid in org.custom_packs or (builtin is not None and not builtin.seed.startswith(YAML_SEED)):
+            return
+        raise ActError(
+            "data.pack",
+            f"规则包 {pid} 既非内置规则包，也未在本辖区定义（请先记录 pack_defined）",
+            f"pack '{pid}' is neither built-in nor defined in this jurisdiction (record its pack_defined first)",
+            code="unknown_pack",
+        )
 
     def _check_correction(self, act: Act) -> None:
         target = act.get("of")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from api.cli.base import _fail, _ledger, _msg, _progress, app, out, parse_time, state
+from api.cli.base import _fail, _ledger, _msg, _progress, app, err, out, parse_time, state
 from domain.errors import LedgerError
 
 
@@ -77,7 +78,11 @@ def violations_cmd(
     until: Annotated[str | None, typer.Option(help="Up to this business time")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
 ) -> None:
-    """List violations, each citing its article and evidence acts (违规清单)."""
+    """List violations, each citing its article and evidence acts (违规清单).
+
+    Exits 3 (after the list) when a jurisdiction in scope is not judged — its own pack does
+    not compile, or no pack is in force — and says which on stderr.
+    """
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("table, json or csv", param_hint="--format")
     with _ledger() as ledger:
@@ -92,6 +97,7 @@ def violations_cmd(
             until=parse_time(until, "--until") if until else None,
             jurisdiction=jurisdiction,
         )
+        unjudged = [st for st in _pack_statuses(ledger, jurisdiction) if not st.judged]
     rows = [{k: v.get(k) for k in VIOLATION_COLUMNS} for v in vs]
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -115,6 +121,19 @@ def violations_cmd(
                 (r["message"] if state.lang != "en" else r["message_en"])[:70],
             )
         out.print(t)
+    for st in unjudged:  # never a silent empty list: say which jurisdictions were not judged, and why
+        err.print(f"[yellow]{_msg(*st.messages)}[/yellow]")
+    if unjudged:
+        raise typer.Exit(3)
+
+
+def _pack_statuses(ledger: Any, jurisdiction: str | None, now: datetime | None = None) -> list[Any]:
+    """Whether each jurisdiction (or the one named) is judged by a pack at ``now`` (规则包状态)."""
+    from domain.rules.custom import pack_status
+    from domain.timeutil import utcnow
+
+    now = now or utcnow()
+    return [pack_status(ledger.org(j), now) for j in ([jurisdiction] if jurisdiction else ledger.jurisdictions())]
 
 
 @app.command("rebuild")
@@ -137,32 +156,54 @@ def rebuild_cmd() -> None:
 
 @app.command("rules")
 def rules_cmd(
-    pack: Annotated[str | None, typer.Option(help="Only the rules this pack names, with its parameters")] = None,
+    pack: Annotated[
+        str | None,
+        typer.Option(
+            help="Only the rules this pack puts in force (built-in or a jurisdiction's own), with its parameters"
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="With --pack: the jurisdiction whose own pack it is (when several define it)")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
-    """List the rule catalog, or the rules in force in one pack (规则)."""
-    from domain.rules.packs import PACKS
+    """List the rule catalog, or the rules in force in one pack — built-in or stored in the ledger (规则)."""
+    from domain.rules.custom import PackRule, rules_of_pack
     from domain.rules.registry import RULES
 
-    if pack is not None and pack not in PACKS:
-        raise _fail(
-            LedgerError(f"未知规则包 {pack}", f"unknown pack '{pack}' (known: {', '.join(PACKS)})", code="unknown_pack")
-        )
-    rules = [r for r in RULES if pack is None or pack in r.citations]
+    def charts() -> list[Any]:  # the ledger is opened only for a pack that is not built-in
+        with _ledger() as ledger:
+            return [ledger.org(j) for j in ledger.jurisdictions()]
+
+    entries: list[PackRule] = []
+    if pack is not None:
+        try:
+            entries = rules_of_pack(pack, charts, jurisdiction)
+        except LedgerError as exc:
+            raise _fail(exc) from exc
     if fmt == "json":
-        print(json.dumps([r.describe() for r in rules], ensure_ascii=False, indent=1, default=str))
+        descs = [e.describe() for e in entries] if pack else [r.describe() for r in RULES]
+        print(json.dumps(descs, ensure_ascii=False, indent=1, default=str))
         return
-    t = Table(title=_msg(f"规则 {len(rules)} 条", f"{len(rules)} rules") + (f" — {pack}" if pack else ""))
+    n = len(entries) if pack else len(RULES)
+    t = Table(title=_msg(f"规则 {n} 条", f"{n} rules") + (f" — {pack}" if pack else ""))
     for col in ("id", "severity", "title", "articles", "params"):
         t.add_column(col)
-    for r in rules:
-        cites = [pack] if pack else list(r.citations)
+    for r in RULES if pack is None else ():
         t.add_row(
             r.id,
             r.severity,
             r.title_zh if state.lang != "en" else r.title_en,
-            "; ".join(r.article(p) for p in cites),
-            json.dumps(dict(r.params_for(pack)), ensure_ascii=False, default=str) if pack else "",
+            "; ".join(map(r.article, r.citations)),
+            "",
+        )
+    for e in entries:
+        t.add_row(
+            e.rule.id,
+            e.rule.severity,
+            e.rule.title_zh if state.lang != "en" else e.rule.title_en,
+            e.article,
+            json.dumps(dict(e.params), ensure_ascii=False, default=str),
         )
     out.print(t)
 
@@ -186,11 +227,15 @@ def status_cmd(
             ids = [c["case"] for c in query_cases(p, jurisdiction=j, open_at=at)]
             cases = [Case.of(h) for h in (ledger.case_history(j, cid) for cid in ids) if h]
             reports[j] = status(cases, ledger.org(j), at)
+        packs = {st.jurisdiction: st for st in _pack_statuses(ledger, jurisdiction, at)}
     if fmt == "json":
-        print(json.dumps({j: r.as_dict() for j, r in reports.items()}, ensure_ascii=False, indent=1))
+        doc = {j: {**r.as_dict(), "pack": packs[j].as_dict()} for j, r in reports.items()}
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
         return
     for j, r in reports.items():
         out.rule(f"{j} — {r.now.isoformat()}")
+        st = packs[j]
+        out.print(_msg(*st.messages) if st.judged else f"[yellow]{_msg(*st.messages)}[/yellow]")
         t = Table(title=_msg("办理中案件", "open cases"))
         for col in ("kind", "unit", "open"):
             t.add_column(col)

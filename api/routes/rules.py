@@ -1,4 +1,8 @@
-"""The rule catalog (规则目录): every rule with its articles and parameters per pack."""
+"""The rule catalog (规则目录): every rule with its articles and parameters per pack.
+
+``?pack=`` lists the rules one pack puts in force — a built-in pack, or a jurisdiction's own
+YAML pack stored in the ledger (``pack_defined``), like ``ledger rules --pack``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from fastapi import APIRouter, Depends, Query
 from api.auth import READERS, Principal, require
 from api.errors import COMMON, invalid
 from api.models import RuleOut
-from domain.rules.base import FAMILIES
-from domain.rules.packs import PACKS
+from api.services import Services, services
+from domain.errors import LedgerError
+from domain.rules.base import FAMILIES, Rule
+from domain.rules.custom import rules_of_pack
 from domain.rules.registry import RULES
 
 router = APIRouter(tags=["rules"], responses=COMMON)
@@ -21,28 +27,35 @@ def _jsonable(v: Any) -> Any:
     return json.loads(json.dumps(v, ensure_ascii=False, default=str))
 
 
+def _out(d: dict[str, Any], r: Rule) -> dict[str, Any]:
+    d = _jsonable(d)
+    d["family_zh"], d["family_en"] = FAMILIES.get(r.family, ("", ""))
+    return d
+
+
 @router.get(
-    "/rules", summary="The rule catalog, or the rules one pack names with its parameters", response_model=list[RuleOut]
+    "/rules",
+    summary="The rule catalog, or the rules one pack puts in force with its parameters",
+    response_model=list[RuleOut],
 )
 def list_rules(
     pack: Annotated[
-        str | None, Query(description="Only the rules this pack names, with its article and parameters")
+        str | None,
+        Query(
+            description="Only the rules this pack (built-in, or a jurisdiction's own) puts in force, with its article and parameters"
+        ),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, Query(description="With pack=: the jurisdiction whose own pack it is (when several define it)")
     ] = None,
     p: Principal = Depends(require(*READERS)),
+    s: Services = Depends(services),
 ) -> Any:
-    if pack is not None and pack not in PACKS:
-        raise invalid(
-            "pack", f"未知规则包 {pack}", f"unknown pack '{pack}' (one of {', '.join(PACKS)})", "unknown_pack"
-        )
-    out = []
-    for r in RULES:
-        if pack is not None and pack not in r.citations:
-            continue
-        d = _jsonable(r.describe())
-        zh, en = FAMILIES.get(r.family, ("", ""))
-        d["family_zh"], d["family_en"] = zh, en
-        if pack is not None:
-            d["article"] = r.article(pack)
-            d["params"] = _jsonable(dict(r.params_for(pack)))
-        out.append(d)
-    return out
+    if pack is None:
+        return [_out(r.describe(), r) for r in RULES]
+    j = p.jurisdiction_scope(jurisdiction)
+    try:
+        entries = rules_of_pack(pack, lambda: (s.ledger.org(x) for x in s.ledger.jurisdictions()), j)
+    except LedgerError as e:
+        raise invalid("pack", e.message_zh, e.message_en, e.code) from e
+    return [_out(e.describe(), e.rule) for e in entries]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
 
 from api.access import list_filter, may_read_violation
 from api.auth import FOLLOWERS, READERS, Principal, require
@@ -36,6 +37,7 @@ from domain.bulletin import bulletin, month_bounds
 from domain.errors import ActError
 from domain.org import OrgChart
 from domain.rules.base import FAMILIES
+from domain.rules.custom import pack_status
 from domain.rules.engine import group_cases
 from domain.rules.packs import PACKS
 from domain.timeutil import format_datetime
@@ -46,6 +48,9 @@ router = APIRouter(tags=["violations"], responses=COMMON)
 
 Status = Literal["open", "acknowledged", "justified", "remediated"]
 VID = Annotated[str, Path(description="Violation id (v-…)")]
+#: Response header naming the jurisdictions in scope whose cases are not judged (``j=failed, k=none``;
+#: ids percent-encoded).
+UNJUDGED_HEADER = "Ledger-Unjudged"
 
 
 def _strip(v: dict[str, Any], status: str | None) -> dict[str, Any]:
@@ -58,6 +63,7 @@ def _strip(v: dict[str, Any], status: str | None) -> dict[str, Any]:
     "/violations", summary="Violations by filter, ordered by business time (paged)", response_model=ViolationsPage
 )
 def list_violations(
+    response: Response,
     rule: str | None = None,
     family: str | None = None,
     pack: str | None = None,
@@ -153,7 +159,20 @@ def list_violations(
     if more and items:
         last = items[-1][0]
         nxt = encode_cursor(int(last["at_us"]), str(last["id"]), sort)
-    return {"items": [_strip(v, st) for v, st in items], "next_cursor": nxt}
+    unjudged = [
+        st
+        for st in (pack_status(s.ledger.org(x), s.now()) for x in ([j] if j else s.ledger.jurisdictions()))
+        if not st.judged
+    ]
+    if unjudged:
+        response.headers[UNJUDGED_HEADER] = ", ".join(
+            f"{quote(st.jurisdiction, safe='')}={st.state}" for st in unjudged
+        )
+    return {
+        "items": [_strip(v, st) for v, st in items],
+        "next_cursor": nxt,
+        "unjudged": [st.as_dict() for st in unjudged],
+    }
 
 
 def _violation(s: Services, p: Principal, vid: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.calendar import WorkCalendar
@@ -19,6 +20,9 @@ from domain.org import OrgChart
 from domain.rules.base import Case, Context, Finding, Obligation, Rule, Violation
 from domain.rules.packs import citing_pack, pack_in_force
 from domain.timeutil import format_datetime
+
+if TYPE_CHECKING:
+    from domain.rules.yamlpack import PackError
 
 
 @dataclass
@@ -30,11 +34,14 @@ class Evaluator:
     rules: Sequence[Rule] | None = None
 
     def __post_init__(self) -> None:
+        #: The jurisdiction's own packs that do not compile (pack id → error): their cases go unjudged.
+        self.pack_errors: dict[str, PackError] = {}
         if self.rules is None:
+            from domain.rules.custom import compile_custom
             from domain.rules.registry import RULES
-            from domain.rules.yamlpack import compile_packs
 
-            self.rules = (*RULES, *compile_packs(self.org.custom_packs))
+            custom, self.pack_errors = compile_custom(self.org.custom_packs)
+            self.rules = (*RULES, *custom)
         self._by_kind: dict[str, list[Rule]] = defaultdict(list)
         self._jur_rules: list[Rule] = []
         for r in self.rules:
