@@ -116,6 +116,10 @@ class ViolationOut(BaseModel):
     pack: str
     article: str
     severity: str
+    state: Literal["breach", "late", "missing"] = Field(
+        description="breach: a wrong act happened; late: the owed act came after its deadline; "
+        "missing: it never came (the clock recorded deadline_missed)"
+    )
     jurisdiction: str
     case: str
     kind: str

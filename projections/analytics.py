@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from domain.acts import Act
-from domain.rules.base import FAMILIES
+from domain.rules.base import FAMILIES, STATES
 from domain.timeutil import CHINA_TZ, parse_datetime
 from ledger.config import DbConfig
 from ledger.store import Ledger
@@ -71,6 +71,7 @@ VIOLATION_COLUMNS = (
     "pack",
     "article",
     "severity",
+    "state",
     "case",
     "kind",
     "unit",
@@ -238,10 +239,11 @@ def violations_frame(db: Db = None, **filters: Any) -> pd.DataFrame:
     """Violations (违规记录) from the audit projection, caught up with the log first.
 
     ``filters`` are those of :func:`projections.queries.query_violations`: jurisdiction,
-    rule (规则), family (类别), pack (规则包), case, unit, units, severity (严重程度), since,
+    rule (规则), family (类别), pack (规则包), case, unit, units, severity (严重程度), state, since,
     until (datetimes, ISO strings or dates), ids, limit …
 
-    Columns: id, jurisdiction, rule, family, pack, article (条款), severity, case, kind,
+    Columns: id, jurisdiction, rule, family, pack, article (条款), severity, state (breach 违规办理 /
+    late 逾期办理 / missing 逾期未办, a categorical in that order), case, kind,
     unit, person (责任人), post (职务), at (``datetime64[ns, Asia/Shanghai]``), evidence
     (证据, a list of act ids), message_zh, message_en, detail (dict). family's categories are
     every rule family in catalog order (ESC, DOC, MTG …, so counts show zeros); severity is
@@ -264,6 +266,7 @@ def violations_frame(db: Db = None, **filters: Any) -> pd.DataFrame:
         df[c] = _categorical(df[c])
     df["family"] = _categorical(df["family"], list(FAMILIES))
     df["severity"] = _categorical(df["severity"], SEVERITIES, ordered=True)
+    df["state"] = _categorical(df["state"], list(STATES))
     df["at"] = _times(data["at"], AT_DTYPE)
     df["evidence"] = pd.Series([list(e or ()) for e in data["evidence"]], dtype=object)
     return df

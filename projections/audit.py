@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import DatabaseError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
@@ -42,7 +42,7 @@ _DDL = [
         family TEXT NOT NULL, pack TEXT NOT NULL, article TEXT NOT NULL, severity TEXT NOT NULL,
         case_id TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT, person TEXT, post TEXT,
         at_us BIGINT NOT NULL, at TEXT NOT NULL, evidence TEXT NOT NULL, message_zh TEXT NOT NULL,
-        message_en TEXT NOT NULL, detail TEXT NOT NULL)""",
+        message_en TEXT NOT NULL, detail TEXT NOT NULL, state TEXT NOT NULL)""",
     f"CREATE INDEX IF NOT EXISTS {VIOLATIONS}_case ON {VIOLATIONS} (jurisdiction, case_id)",
     f"CREATE INDEX IF NOT EXISTS {VIOLATIONS}_unit ON {VIOLATIONS} (unit, at_us)",
     f"CREATE INDEX IF NOT EXISTS {VIOLATIONS}_at ON {VIOLATIONS} (at_us, id)",
@@ -79,6 +79,7 @@ def violation_row(v: Violation, scope: str) -> tuple[Any, ...]:
         v.message_zh,
         v.message_en,
         orjson.dumps(d["detail"], option=orjson.OPT_SORT_KEYS, default=str).decode(),
+        v.state,
     )
 
 
@@ -120,6 +121,7 @@ class AuditProjection:
         self.t_v = f"{prefix}{VIOLATIONS}"
         self.t_c = f"{prefix}{CASES}"
         self.t_tracking = f"{prefix}{getattr(self.tracking, 'tracking_table_name', 'tracking')}"
+        self._drop_views_without_state()
         with ledger.datastore.transaction(commit=True) as c:
             for s in _DDL:
                 c.execute(
@@ -129,6 +131,16 @@ class AuditProjection:
                     .replace(f" ON {CASES} ", f" ON {self.t_c} ")
                 )
         self._evaluators: dict[str, tuple[int, Evaluator]] = {}
+
+    def _drop_views_without_state(self) -> None:
+        """Views written before violations had a ``state`` are dropped, to be rebuilt on the next run."""
+        try:
+            self.ledger.query(f"SELECT state FROM {self.t_v} LIMIT 0")
+        except DatabaseError:  # no such column (or no table yet: nothing to drop)
+            with self.ledger.datastore.transaction(commit=True) as c:
+                c.execute(f"DROP TABLE IF EXISTS {self.t_v}")
+                c.execute(f"DROP TABLE IF EXISTS {self.t_c}")
+                c.execute(self.ledger.sql(f"DELETE FROM {self.t_tracking} WHERE application_name=?"), [self.name])
 
     # ---- position -----------------------------------------------------------------------
     def position(self) -> int:

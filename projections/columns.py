@@ -23,6 +23,7 @@ V_COLUMNS = (
     "message_zh",
     "message_en",
     "detail",
+    "state",
 )
 
 #: ``ledger_cases``: one row per case (案件状态).

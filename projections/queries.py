@@ -37,6 +37,7 @@ def query_violations(
     unit: str | None = None,
     units: list[str] | None = None,
     severity: str | None = None,
+    state: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     ids: list[str] | None = None,
@@ -57,6 +58,7 @@ def query_violations(
         ("case_id", case),
         ("unit", unit),
         ("severity", severity),
+        ("state", state),
     ):
         if val is not None:
             where.append(f"{col}=?")

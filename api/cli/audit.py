@@ -13,6 +13,7 @@ from rich.table import Table
 
 from api.cli.base import _fail, _ledger, _msg, _progress, app, err, out, parse_time, state
 from domain.errors import LedgerError
+from domain.rules.base import STATES
 
 
 # ---- clock and audit ------------------------------------------------------------------
@@ -53,6 +54,7 @@ VIOLATION_COLUMNS = (
     "pack",
     "article",
     "severity",
+    "state",
     "jurisdiction",
     "case",
     "kind",
@@ -74,6 +76,10 @@ def violations_cmd(
     case: Annotated[str | None, typer.Option(help="Case id")] = None,
     unit: Annotated[str | None, typer.Option(help="Unit id")] = None,
     severity: Annotated[str | None, typer.Option(help="high, medium or low")] = None,
+    state_: Annotated[
+        str | None,
+        typer.Option("--state", help="breach (a wrong act), late (after its deadline) or missing (never came)"),
+    ] = None,
     since: Annotated[str | None, typer.Option(help="From this business time")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this business time")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
@@ -85,6 +91,8 @@ def violations_cmd(
     """
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("table, json or csv", param_hint="--format")
+    if state_ is not None and state_ not in STATES:
+        raise typer.BadParameter(", ".join(STATES), param_hint="--state")
     with _ledger() as ledger:
         p = _projection(ledger, show=fmt == "table")
         vs = p.violations(
@@ -93,6 +101,7 @@ def violations_cmd(
             case=case,
             unit=unit,
             severity=severity,
+            state=state_,
             since=parse_time(since, "--since") if since else None,
             until=parse_time(until, "--until") if until else None,
             jurisdiction=jurisdiction,
@@ -108,7 +117,7 @@ def violations_cmd(
             w.writerow({**r, "evidence": " ".join(r["evidence"])})
     else:
         t = Table(title=_msg(f"违规 {len(rows)} 条", f"{len(rows)} violations"))
-        for col in ("at", "rule", "article", "severity", "case", "unit", "message"):
+        for col in ("at", "rule", "article", "severity", "state", "case", "unit", "message"):
             t.add_column(col)
         for r in rows:
             t.add_row(
@@ -116,6 +125,7 @@ def violations_cmd(
                 r["rule"],
                 r["article"],
                 r["severity"],
+                r["state"],
                 r["case"],
                 r["unit"] or "",
                 (r["message"] if state.lang != "en" else r["message_en"])[:70],

@@ -25,6 +25,13 @@ from domain.ownership import owner_of
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ZH: Mapping[str, str] = {"high": "严重", "medium": "一般", "low": "提示"}
+#: What a violation is (违规性质), set by the rule that finds it: ``breach`` — an act that happened
+#: is wrong (违规办理: wrong person, order, content, count); ``late`` — the owed act came after its
+#: deadline (逾期办理); ``missing`` — the owed act never came by the time it was owed (逾期未办: the
+#: clock recorded ``deadline_missed``, or a later act showed the time had passed).
+ViolationState = Literal["breach", "late", "missing"]
+STATES: tuple[ViolationState, ...] = ("breach", "late", "missing")
+STATE_ZH: Mapping[str, str] = {"breach": "违规办理", "late": "逾期办理", "missing": "逾期未办"}
 FAMILIES: Mapping[str, tuple[str, str]] = {
     "ESC": ("请示报告", "requests and reports"),
     "DOC": ("公文处理", "documents"),
@@ -68,6 +75,7 @@ class Finding:
     post: str | None = None
     severity: Severity | None = None
     detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    state: ViolationState = "breach"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,7 @@ class Violation:
     message_zh: str
     message_en: str
     detail: Mapping[str, Any]
+    state: ViolationState = "breach"
 
     @staticmethod
     def make_id(jurisdiction: str, rule: str, case: str, key: str) -> str:
@@ -120,6 +129,7 @@ class Violation:
             "pack": self.pack,
             "article": self.article,
             "severity": self.severity,
+            "state": self.state,
             "jurisdiction": self.jurisdiction,
             "case": self.case,
             "kind": self.kind,
@@ -233,9 +243,11 @@ class Context:
         person: str | None = None,
         post: str | None = None,
         severity: Severity | None = None,
+        state: ViolationState = "breach",
         **detail: Any,
     ) -> Finding:
-        """A finding on the current case; ``unit`` defaults to the case's unit."""
+        """A finding on the current case; ``unit`` defaults to the case's unit; ``state`` says
+        whether a wrong act happened (``breach``), the owed act came ``late``, or is ``missing``."""
         ev = tuple(e.id if isinstance(e, Act) else e for e in evidence)
         if case is None and self.case is not None:
             case = self.case.id
@@ -256,6 +268,7 @@ class Context:
             post=post,
             severity=severity,
             detail=MappingProxyType(detail),
+            state=state,
         )
 
     def owe(self, due: datetime, missing: str, *, key: str = "", case: Case | None = None) -> Obligation:

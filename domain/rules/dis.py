@@ -273,6 +273,7 @@ def dis_five_bans_escalation(ctx: Context) -> Iterator[Finding]:
                 count=n,
                 required=req,
                 recorded=[],
+                state="missing",
             )
 
 
@@ -458,6 +459,7 @@ def dis_bottom_three(ctx: Context) -> Iterator[Finding]:
                     person=ctx.org.principal_head(u, r.at),
                     year=y,
                     place_from_bottom=place,
+                    state="missing",
                 )
         years = int(p.get("years", 2))
         run = [ratings.get((u, y - k)) for k in range(years)]
@@ -484,6 +486,7 @@ def dis_bottom_three(ctx: Context) -> Iterator[Finding]:
                     unit=u,
                     person=ctx.org.principal_head(u, r.at),
                     year=y,
+                    state="missing",
                 )
 
 

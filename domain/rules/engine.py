@@ -134,6 +134,7 @@ class Evaluator:
             message_zh=f.message_zh,
             message_en=f.message_en,
             detail=f.detail,
+            state=f.state,
         )
 
 

@@ -448,6 +448,7 @@ def _inc_unreported(ctx: Context) -> Iterator[Finding]:
         f"{g_zh}在时限（{leg.minutes:g} 分钟，{format_datetime(m.at)}）内未向上级作任何报告{tail_zh}",
         f"{g_en} not reported to any level above the unit within {leg.minutes:g} min (by {format_datetime(m.at)}){tail_en}",
         key="unreported",
+        state="missing",
         due=format_datetime(m.at),
     )
 

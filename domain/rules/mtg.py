@@ -1119,6 +1119,7 @@ def mtg_decision_followthrough(ctx: Context) -> Iterator[Finding]:
                     key=f"decision:{d.id}",
                     case=m.id,
                     unit=who,
+                    state="late",
                     due=format_datetime(due),
                 )
             elif latest is not None and latest > due:
@@ -1132,6 +1133,7 @@ def mtg_decision_followthrough(ctx: Context) -> Iterator[Finding]:
                     key=f"decision:{d.id}",
                     case=m.id,
                     unit=who,
+                    state="missing",
                     due=format_datetime(due),
                 )
 

@@ -201,6 +201,7 @@ def sup_registered(ctx: Context) -> Iterator[Finding]:
             f"({_fmt(src)}); due within {n} working day(s), by {_fmt(due)}",
             key=reg.id,
             person=reg.by,
+            state="late",
             due=format_datetime(due),
         )
 

@@ -70,6 +70,7 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     key=d.key,
                     unit=d.unit,
                     person=d.person or d.response.by,
+                    state="late",
                     due=format_datetime(d.due),
                     **(d.extra or {}),
                 )
@@ -84,6 +85,7 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     key=d.key,
                     unit=d.unit,
                     person=d.person,
+                    state="missing",
                     due=format_datetime(d.due),
                     **(d.extra or {}),
                 )

@@ -108,6 +108,7 @@ def build(spec: RuleSpec) -> Rule:
                     unit=a.unit,
                     group=key,
                     count=len(ev),
+                    state="missing",
                 )
 
     return declare(spec, check, scope="jurisdiction")
