@@ -142,16 +142,9 @@ def _is_head_or_delegate(org: OrgChart, person: str, at: datetime, scope: str) -
 
 
 def _vice_in_charge_ok(org: OrgChart, person: str, at: datetime, unit: str | None) -> bool:
-    """A vice head in charge of ``unit`` (or that leader's AB角 partner); any vice head when the
-    org chart records nobody in charge of the unit."""
-    posts = org.posts_of(person, at)
-    if not any(p.rank in VICE_RANKS for p in posts):
-        return False
-    charged = org.in_charge(at, unit=unit) if unit else []
-    if not charged:
-        return True
-    allowed = set(charged) | {q for ch in charged for q in org.cover_partners(ch, at)}
-    return any(p.id in allowed for p in posts)
+    """A vice head in charge of ``unit`` (or that leader's AB角 partner or delegate); any vice
+    head when the org chart records nobody in charge of the unit."""
+    return _acts_for(org, person, _step_posts(org, "vice_head_approved", at, unit), at, "convene")
 
 
 def _walk_chain(chain: Sequence[str], hits: Mapping[str, Sequence[int]]) -> list[tuple[str, str]]:
@@ -286,19 +279,67 @@ def mtg_convener(ctx: Context) -> Iterator[Finding]:
 
 
 # ---- MTG-TOPIC-APPROVAL ---------------------------------------------------------------------
-def _topic_step_ok(ctx: Context, step: str, a: Act, lead_unit: str | None) -> bool:
-    org, at = ctx.org, a.at
-    if step == "vice_head_approved":
-        return _vice_in_charge_ok(org, a.by, at, lead_unit)
+#: The rank that fills each office step of the topic chain (议题初审、审核).
+TOPIC_STEP_RANKS: Mapping[str, str] = {
+    "secretary_reviewed": "secretary",
+    "deputy_director_reviewed": "office_deputy",
+    "director_reviewed": "office_director",
+    "exec_vice_head_reviewed": "exec_vice_head",
+}
+TOPIC_CHAIN_STEPS = ("vice_head_approved", *TOPIC_STEP_RANKS, "head_approved")
+
+
+def _step_posts(org: OrgChart, step: str, at: datetime, lead_unit: str | None) -> list[str]:
+    """The posts that fill one step of the topic chain at ``at`` (before covers and delegations)."""
     if step == "head_approved":
-        return _is_head_or_delegate(org, a.by, at, "convene")
-    rank = {
-        "secretary_reviewed": "secretary",
-        "deputy_director_reviewed": "office_deputy",
-        "director_reviewed": "office_director",
-        "exec_vice_head_reviewed": "exec_vice_head",
-    }.get(step)
-    return rank is not None and rank in _ranks(org, a.by, at)
+        head = org.head_post()
+        return [head.id] if head is not None else []
+    if step == "vice_head_approved":
+        vices = [p.id for p in org.posts.values() if p.rank in VICE_RANKS]
+        charged = [p for p in (org.in_charge(at, unit=lead_unit) if lead_unit else []) if p in vices]
+        return charged or vices  # nobody on record in charge: any vice head
+    rank = TOPIC_STEP_RANKS.get(step)
+    return [p.id for p in org.posts.values() if p.rank == rank] if rank else []
+
+
+def _acts_for(org: OrgChart, person: str, posts: Sequence[str], at: datetime, scope: str) -> bool:
+    """Whether ``person`` holds one of ``posts`` at ``at``, or stands in for one: its AB角 partner
+    (补位) or the holder of a written delegation (授权, ``scope`` or ``all``) from it."""
+    held = {p.id for p in org.posts_of(person, at)}
+    if held & set(posts):
+        return True
+    return any(
+        held & set(org.cover_partners(p, at)) or any(org.delegated(p, q, scope, at) for q in held) for p in posts
+    )
+
+
+def _topic_steps_of(org: OrgChart, a: Act, lead_unit: str | None) -> set[str]:
+    """The steps of the topic chain one approval act fills, from its approver's post at its time.
+
+    ``topic_step_done(step=…)`` fills the step it names if its author can fill that step;
+    ``topic_approved`` fills every step its author's post fills (the contract's own act)."""
+    steps = (_step(a),) if a.act == "topic_step_done" else TOPIC_CHAIN_STEPS
+    return {
+        s
+        for s in steps
+        if s in TOPIC_CHAIN_STEPS and _acts_for(org, a.by, _step_posts(org, s, a.at, lead_unit), a.at, "convene")
+    }
+
+
+def _why_not_counted(org: OrgChart, a: Act, lead_unit: str | None) -> tuple[str, str]:
+    """Why an approval fills no step of the chain (the finding names the approver and this)."""
+    posts = org.posts_of(a.by, a.at)
+    if not posts:
+        return "时任无职务记录", "held no post at the time"
+    if any(p.rank in VICE_RANKS for p in posts):
+        unit = org.units[lead_unit].name if lead_unit in org.units else (lead_unit or "牵头单位")
+        return (
+            f"非{unit}的分管副职，亦非其AB角或受托人",
+            f"not the vice head in charge of {lead_unit or 'the lead unit'}, nor that leader's cover or delegate",
+        )
+    if a.act == "topic_step_done" and _step(a) in TOPIC_CHAIN_STEPS:
+        return f"所任职务（{posts[0].title}）不能办理该环节", f"post {posts[0].id} does not fill step {_step(a)}"
+    return f"所任职务（{posts[0].title}）不在议题审批链中", f"post {posts[0].id} is not in the approval chain"
 
 
 def _pre_meeting(c: Case, topic: str, cutoff: int, *names: str) -> list[tuple[int, Act]]:
@@ -337,31 +378,47 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
     由常务会议秘书、办公室副主任、主任依次初审，初审通过后报常务副区长审核、区长批准，列入当次常务会议。
 
     A topic discussed at an executive meeting must have passed the pack's ``chain`` of steps,
-    in order, before the meeting. Steps are ``topic_step_done(topic, step)`` acts named:
+    in order, before the meeting. Each step is filled by the approver's post at the act's time:
 
-    - ``vice_head_approved`` 分管副职审核同意 — by a vice head (or the executive vice head) in
-      charge of the topic's ``lead_unit`` (else of the proposing unit), or that leader's AB角
-      partner; by any vice head if the org chart records nobody in charge;
-    - ``secretary_reviewed`` 常务会议秘书初审 — by a ``secretary`` (dongqu);
-    - ``deputy_director_reviewed`` 办公室副主任初审 — by an ``office_deputy`` (dongqu);
-    - ``director_reviewed`` 办公室主任初审 — by the ``office_director`` (dongqu);
-    - ``exec_vice_head_reviewed`` 常务副职审核 — by the ``exec_vice_head`` (dongqu);
-    - ``head_approved`` 主要领导批准 — by the head (or a post the head delegated ``convene``/``all``
-      to); a ``topic_approved(topic)`` act by such a person also fills this step.
+    - ``vice_head_approved`` 分管副职审核同意 — a vice head (or the executive vice head) in
+      charge of the topic's ``lead_unit`` (else of the proposing unit); any vice head when the
+      org chart records nobody in charge;
+    - ``secretary_reviewed`` 常务会议秘书初审 — a ``secretary`` (dongqu);
+    - ``deputy_director_reviewed`` 办公室副主任初审 — an ``office_deputy`` (dongqu);
+    - ``director_reviewed`` 办公室主任初审 — the ``office_director`` (dongqu);
+    - ``exec_vice_head_reviewed`` 常务副职审核 — the ``exec_vice_head`` (dongqu);
+    - ``head_approved`` 主要领导批准 — the head.
 
-    The approver's post is the one held at the act's time; a step done by someone without the
-    right post does not count and is reported as such. A topic proposed by the head or a vice
-    head (their rank at ``topic_proposed``) skips ``vice_head_approved`` (领导提出的议题).
+    Someone who stands in for such a post also fills its step: its AB角 partner (补位) or the
+    holder of a written delegation (授权, scope ``convene`` or ``all``) from it, both as of the
+    act's time.
+
+    How the acts are read (the contract's act is ``topic_approved (topic)``): every
+    ``topic_approved`` fills the step(s) its approver's post fills — changle's vice head in
+    charge then head, dongqu's whole chain, each recorded as ``topic_approved`` by the
+    secretary, deputy director, director, executive vice head and head — exactly as
+    ``minutes_reviewed`` is read by MTG-MINUTES. ``topic_step_done(topic, step)`` naming one
+    of the steps above is also accepted and fills that step when its author can fill it.
+    An approval by someone whose post fills no step of the chain (a vice head not in charge
+    of the lead unit, a department head, nobody on record) does not count; when the chain is
+    incomplete the finding names each such approver and why their approval does not count.
+
+    A topic proposed by the head or a vice head (their rank at ``topic_proposed``) skips
+    ``vice_head_approved`` (领导提出的议题, ``leader_proposed_skips``).
 
     Judgment (division of labour with MTG-AD-HOC-TOPIC): this rule judges topics that entered
     the procedure before the meeting (a ``topic_proposed``/``topic_step_done``/``topic_approved``
     for the topic before the meeting). A topic with none of these is a 临时动议 and is judged by
     MTG-AD-HOC-TOPIC only, so one failing is flagged once. Only executive meetings are covered
     (the articles are in the 常务会议 sections).
+
+    Catalog and seed: the catalog's chain for dongqu is the seed's (第四十九条 then 第五十一条);
+    the seed is followed for who fills each step.
     """
     c = ctx.c
     if _type(c) != "executive":
         return
+    org = ctx.org
     chain = tuple(ctx.params.get("chain") or ())
     skips = set(ctx.params.get("leader_proposed_skips") or ())
     for d, topic in _first_by_topic(c, "topic_discussed"):
@@ -372,23 +429,20 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
         proposed = next((a for _, a in pre if a.act == "topic_proposed"), None)
         lead = (proposed.get("lead_unit") or proposed.unit) if proposed is not None else None
         need = list(chain)
-        if proposed is not None and _ranks(ctx.org, proposed.by, proposed.at) & set(LEADER_RANKS):
+        if proposed is not None and _ranks(org, proposed.by, proposed.at) & set(LEADER_RANKS):
             need = [s for s in need if s not in skips]
         hits: dict[str, list[int]] = {}
-        wrong: dict[str, Act] = {}
+        wrong: list[Act] = []
         for i, a in pre:
-            if a.act == "topic_step_done":
-                s = _step(a)
-            elif a.act == "topic_approved":
-                s = "head_approved"
-            else:
+            if a.act == "topic_proposed":
                 continue
-            if s not in need:
-                continue
-            if _topic_step_ok(ctx, s, a, lead):
+            if a.act == "topic_step_done" and _step(a) not in TOPIC_CHAIN_STEPS:
+                continue  # another procedure's step (MTG-PREREQUISITES, MTG-CONSULTATION-TIMING)
+            filled = _topic_steps_of(org, a, lead)
+            for s in filled & set(need):
                 hits.setdefault(s, []).append(i)
-            elif a.act == "topic_step_done":
-                wrong.setdefault(s, a)
+            if not filled & set(chain):
+                wrong.append(a)
         problems = _walk_chain(need, hits)
         if not problems:
             continue
@@ -398,14 +452,18 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             if kind == "order":
                 zh_parts.append(f"{name}顺序错误")
                 en_parts.append(f"{s} out of order")
-            elif s in wrong:
-                w = wrong[s]
-                ev.append(w)
-                zh_parts.append(f"{name}由 {ctx.org.label(w.by, w.at)} 办理，审批人职务不符")
-                en_parts.append(f"{s} done by {w.by}, who does not hold the required post")
             else:
                 zh_parts.append(f"缺少{name}")
                 en_parts.append(f"missing {s}")
+        not_counted = []
+        for w in wrong:
+            why_zh, why_en = _why_not_counted(org, w, lead)
+            what = TOPIC_STEPS_ZH.get(_step(w), _step(w)) if w.act == "topic_step_done" else "议题审定"
+            zh_parts.append(f"{org.label(w.by, w.at)} 的{what}不计入（{why_zh}，审批人职务不符）")
+            en_parts.append(f"{w.act} by {w.by} does not count ({why_en})")
+            post = org.post_of(w.by, w.at)
+            not_counted.append({"act": w.id, "by": w.by, "post": post.id if post else None, "why": why_en})
+            ev.append(w)
         ev.extend(a for i, a in pre if a.act != "topic_proposed" and any(i in v for v in hits.values()))
         if proposed is not None:
             ev.insert(0, proposed)
@@ -417,6 +475,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             key=f"topic:{topic}",
             unit=lead,
             problems=[f"{s}:{k}" for s, k in problems],
+            **({"not_counted": not_counted} if not_counted else {}),
         )
 
 
@@ -940,7 +999,7 @@ def mtg_county_meeting_approval(ctx: Context) -> Iterator[Finding]:
     nothing.
 
     - changle, ``county_work`` meetings: ``approved`` acts before the meeting, first by a vice
-      head in charge of the organising unit (the case's unit; or that leader's AB角; any vice
+      head in charge of the organising unit (the case's unit; or that leader's AB角 or delegate; any vice
       head when nobody is recorded in charge), then by the head (``approval_chain``); and the
       scheduled ``end - start`` at most ``max_hours`` (half a day = 4 h, "原则上").
     - yiyuan (``written_report``): a meeting scheduled ``in_county_name`` has a

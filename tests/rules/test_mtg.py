@@ -382,6 +382,163 @@ def test_mtg_topic_approval_not_checked_in_a_pack_that_does_not_cite_it() -> Non
     assert h.violations("MTG-TOPIC-APPROVAL") == []
 
 
+def approve(h: History, name: str, at: str, by: str, case: str = "M-1") -> Act:
+    """``topic_approved (topic)`` — the contract's act, whoever the approver is."""
+    return h.add("meeting", case, "topic_approved", at, by=by, unit="u-gov", topic=name)
+
+
+def test_mtg_topic_approval_changle_topic_approved_by_the_vice_head_in_charge_then_the_head_passes() -> None:
+    h = History("changle-2022")
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")
+    approve(h, "园区规划", "2024-03-02 10:00", by="p-vh1")
+    approve(h, "园区规划", "2024-03-04 10:00", by="p-head")
+    convene(h)
+    discuss(h, "园区规划")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+
+
+def test_mtg_topic_approval_changle_topic_approved_by_the_head_only_misses_the_vice_head_in_charge() -> None:
+    h = History("changle-2022")
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")
+    approve(h, "园区规划", "2024-03-04 10:00", by="p-head")
+    convene(h)
+    discuss(h, "园区规划")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == ["vice_head_approved:missing"]
+
+
+def test_mtg_topic_approval_changle_topic_approved_by_a_vice_head_not_in_charge_is_named_and_does_not_count() -> None:
+    h = History("changle-2022")
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")  # lead unit u-fgj: vh-1 in charge, vh-2 its AB角
+    wrong = approve(h, "园区规划", "2024-03-02 10:00", by="p-evh")
+    approve(h, "园区规划", "2024-03-04 10:00", by="p-head")
+    convene(h)
+    discuss(h, "园区规划")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == ["vice_head_approved:missing"]
+    assert wrong.id in v.evidence
+    [nc] = v.detail["not_counted"]
+    assert nc["by"] == "p-evh" and nc["post"] == "evh" and nc["act"] == wrong.id
+    assert "p-evh" in v.message_zh and "分管副职" in v.message_zh
+
+
+def test_mtg_topic_approval_changle_topic_approved_by_a_department_head_is_named_and_does_not_count() -> None:
+    h = History("changle-2022")
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")
+    wrong = approve(h, "园区规划", "2024-03-02 10:00", by="p-fgj")
+    approve(h, "园区规划", "2024-03-04 10:00", by="p-head")
+    convene(h)
+    discuss(h, "园区规划")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert [nc["act"] for nc in v.detail["not_counted"]] == [wrong.id]
+    assert "不在议题审批链中" in v.message_zh
+
+
+def test_mtg_topic_approval_changle_topic_approved_by_the_ab_partner_of_the_vice_head_in_charge_counts() -> None:
+    h = History("changle-2022")
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")
+    approve(h, "园区规划", "2024-03-02 10:00", by="p-vh2")  # AB角 of vh-1, in charge of u-fgj
+    approve(h, "园区规划", "2024-03-04 10:00", by="p-head")
+    convene(h)
+    discuss(h, "园区规划")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+
+
+def test_mtg_topic_approval_changle_head_step_by_the_exec_vice_head_on_the_heads_delegation_counts() -> None:
+    h = History("changle-2022")
+    h.org(
+        "delegated",
+        "2024-02-01",
+        from_post="head",
+        to_post="evh",
+        scope="convene",
+        since="2024-03-01",
+        until="2024-03-10",
+    )
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")
+    approve(h, "园区规划", "2024-03-02 10:00", by="p-vh1")
+    approve(h, "园区规划", "2024-03-04 10:00", by="p-evh")
+    convene(h)
+    discuss(h, "园区规划")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+
+
+def test_mtg_topic_approval_changle_approver_is_read_with_the_post_held_at_the_time() -> None:
+    h = History("changle-2022")
+    h.org("relieved", "2024-03-05", person="p-vh1", post="vh-1")
+    h.org("appointed", "2024-03-05", person="p-staff", post="vh-1")
+    schedule(h)
+    topic(h, "园区规划", "2024-03-01 10:00")
+    early = approve(h, "园区规划", "2024-03-02 10:00", by="p-staff")  # vice head in charge only from 03-05
+    approve(h, "园区规划", "2024-03-06 10:00", by="p-head")
+    convene(h)
+    discuss(h, "园区规划")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == ["vice_head_approved:missing"]
+    assert [nc["act"] for nc in v.detail["not_counted"]] == [early.id]
+
+
+def _dongqu_approvals(h: History, order: Sequence[str]) -> list[Act]:
+    return [approve(h, "棚改项目", f"2024-03-0{1 + i // 3} 1{i}:00", by=by) for i, by in enumerate(order)]
+
+
+DONGQU_APPROVERS = ["p-vh1", "p-sec", "p-odd", "p-od", "p-evh", "p-head"]
+
+
+def test_mtg_topic_approval_dongqu_whole_chain_recorded_as_topic_approved_passes() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_approvals(h, DONGQU_APPROVERS)
+    convene(h)
+    discuss(h, "棚改项目")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+
+
+def test_mtg_topic_approval_dongqu_topic_approved_by_the_head_alone_misses_five_steps() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_approvals(h, ["p-head"])
+    convene(h)
+    discuss(h, "棚改项目")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == [
+        "vice_head_approved:missing",
+        "secretary_reviewed:missing",
+        "deputy_director_reviewed:missing",
+        "director_reviewed:missing",
+        "exec_vice_head_reviewed:missing",
+    ]
+
+
+def test_mtg_topic_approval_dongqu_director_before_deputy_director_is_out_of_order() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_approvals(h, ["p-vh1", "p-sec", "p-od", "p-odd", "p-evh", "p-head"])
+    convene(h)
+    discuss(h, "棚改项目")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == ["director_reviewed:order"]
+
+
+def test_mtg_topic_approval_dongqu_topic_proposed_by_a_vice_head_skips_the_vice_head_step() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00", by="p-vh2")
+    _dongqu_approvals(h, DONGQU_APPROVERS[1:])
+    convene(h)
+    discuss(h, "棚改项目")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+
+
 # ---- MTG-PREREQUISITES ----------------------------------------------------------------------
 STEPS = ("public_participation", "expert_review", "risk_assessment", "legality_review")
 
