@@ -87,27 +87,38 @@ def svc_first_contact(ctx: Context) -> Iterator[Due]:
     办理；不属于本人职责范围、但属于本机关职责范围的，应负责引导或帮助联系…作好记录进行转达或代为转交
     材料；不属于本机关职责范围的，也要…告知应找哪个部门（yiyuan 第十一条）。
 
-    The first person asked (the ``by`` of ``received``) must not let the request drop: each
-    leg needs an answer — a ``referred`` (转交/引导), a ``materials_requested`` (告知补正), a
-    ``completed`` or a ``refused`` — by the deadline. The seed gives no number ("马上办理，
-    不能马上办理的…限时办理"), so the deadline is the matter's own time limit
-    (``received.time_limit_working_days``) when it has one, else the pack's
-    ``default_working_days`` (5, a judgment: a short, published-style limit for requests
-    that carry none), on the working-day calendar. A late first answer is flagged; none is
-    owed to the clock, and the ``deadline_missed`` it records is flagged.
+    This rule is for a request that was DROPPED: nobody answered it — no ``referred``
+    (转交/引导), ``materials_requested`` (告知补正), ``completed`` or ``refused`` — by the
+    deadline. The seed gives no number ("马上办理，不能马上办理的…限时办理"), so the deadline is the
+    matter's own time limit (``received.time_limit_working_days``) when it has one, else the
+    pack's ``default_working_days`` (5, a judgment: a short, published-style limit for
+    requests that carry none), on the working-day calendar. An unanswered leg is owed to the
+    clock, and the ``deadline_missed`` it records is flagged; an answer that came after the
+    deadline is flagged late.
 
-    A dropped request that had a time limit is also late under SVC-TIME-LIMIT: that rule
-    says it was not concluded in time, this one that nobody even answered it.
+    One late act, one violation: a leg the first contact concluded — ``completed`` or
+    ``refused`` as its first answer, or ``referred`` when the leg has a time limit — was not
+    dropped; whether it was concluded in time is SVC-TIME-LIMIT's question alone (a late
+    completion is one violation, of SVC-TIME-LIMIT). So this rule judges the lateness only
+    of a first answer that is not such a conclusion (a late materials notice; a late
+    referral of a request with no time limit). A request dropped altogether breaks both
+    duties: nobody answered it (this rule) and it was not concluded within its time limit
+    (SVC-TIME-LIMIT, where the request has one).
     """
     default = int(ctx.params.get("default_working_days", 5))
     for leg in legs(ctx):
         rec = leg.received
         n = _time_limit(rec)
+        answer = leg.first(*ANSWERS)
+        if answer is not None and (
+            answer.act in ("completed", "refused") or (answer.act == "referred" and n is not None)
+        ):
+            continue  # concluded by the first contact: SVC-TIME-LIMIT judges its timeliness
         due = ctx.cal.deadline_after(rec.at, default if n is None else n)
         yield Due(
             rec,
             due,
-            leg.first(*ANSWERS),
+            answer,
             f"首问责任人对办事请求{_matter(rec)}的办理、转交或答复",
             "the first contact's handling, referral or answer",
             key=rec.id,

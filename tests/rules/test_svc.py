@@ -56,6 +56,43 @@ def test_svc_first_contact_yiyuan_materials_request_is_an_answer() -> None:
     assert h.violations("SVC-FIRST-CONTACT") == []
 
 
+def test_svc_first_contact_yiyuan_late_completion_by_the_first_contact_is_svc_time_limits_alone() -> None:
+    # One late completion, one violation: the first contact handled it (late) — not dropped.
+    h = History("yiyuan")
+    _receive(h, time_limit_working_days=3)
+    done = h.add("service_request", "S-1", "completed", "2024-03-11 10:00")
+    assert h.violations("SVC-FIRST-CONTACT") == []
+    [v] = h.violations("SVC-TIME-LIMIT")
+    assert done.id in v.evidence
+    assert [x.rule for x in h.all_violations()] == ["SVC-TIME-LIMIT"]
+
+
+def test_svc_first_contact_yiyuan_late_completion_recorded_by_the_clock_first_is_still_one_violation() -> None:
+    # The clock ran before the late completion arrived: once it arrives, the request was not dropped.
+    h = History("yiyuan")
+    _receive(h, time_limit_working_days=3)
+    h.tick("2024-03-09 00:00")
+    h.add("service_request", "S-1", "completed", "2024-03-11 10:00")
+    assert [v.rule for v in h.all_violations()] == ["SVC-TIME-LIMIT"]
+
+
+def test_svc_first_contact_yiyuan_late_refusal_and_late_referral_are_svc_time_limits_alone() -> None:
+    h = History("yiyuan")
+    _receive(h, "S-1", time_limit_working_days=3)
+    h.add("service_request", "S-1", "refused", "2024-03-12 10:00", reason="不符合条件", basis="《办法》第五条")
+    _receive(h, "S-2", time_limit_working_days=3)
+    h.add("service_request", "S-2", "referred", "2024-03-12 10:00", to_unit="u-sfj")
+    assert h.violations("SVC-FIRST-CONTACT") == []
+    assert {v.case for v in h.violations("SVC-TIME-LIMIT")} == {"S-1", "S-2"}
+
+
+def test_svc_first_contact_yiyuan_late_completion_without_a_time_limit_is_not_a_dropped_request() -> None:
+    h = History("yiyuan")
+    _receive(h)
+    h.add("service_request", "S-1", "completed", "2024-05-01 10:00")
+    assert h.violations("SVC-FIRST-CONTACT") == []
+
+
 def test_svc_first_contact_not_checked_in_a_pack_that_does_not_cite_it() -> None:
     h = History("changle-2022")
     _receive(h, time_limit_working_days=3)
