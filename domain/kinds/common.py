@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from domain.acts import BOOL, DATETIME, OBJECT, PERSON, PERSON_LIST, STR, ActSpec, F
+from domain.kinds.vocab import Vocabulary, terms
+
+#: 密级 of a document (incoming, outgoing, a request): only 秘密/机密/绝密 are state secrets.
+CLASSIFICATION = Vocabulary(
+    "classification",
+    "密级",
+    "classification",
+    terms(
+        ("none", "非密", "not classified", ["无", "普通", "公开", "非涉密", "内部", "不涉密", "public", "internal"]),
+        ("秘密", "秘密", "secret", ["secret"]),
+        ("机密", "机密", "confidential (higher than secret)", ["confidential"]),
+        ("绝密", "绝密", "top secret", ["top_secret", "top secret"]),
+    ),
+)
+CLASSIFIED = ("秘密", "机密", "绝密")
 
 ANY_KIND_ACTS: dict[str, ActSpec] = {
     "deadline_missed": ActSpec(

@@ -2,7 +2,39 @@
 
 from __future__ import annotations
 
-from domain.acts import INT, NUMBER, PERSON, STR, ActSpec, CaseKind, F, enum
+from domain.acts import INT, NUMBER, PERSON, STR, ActSpec, CaseKind, F
+from domain.kinds.vocab import Vocabulary, terms
+
+SANCTION = Vocabulary(
+    "sanction",
+    "处理",
+    "sanction",
+    terms(
+        ("criticism", "通报批评", "public criticism (yiyuan 第二十一条, 1st breach)"),
+        ("media_exposure", "新闻媒体曝光", "exposure in the media (2nd breach)"),
+        ("transfer", "调离原工作岗位", "transfer from the post (3rd breach, an individual)"),
+        ("admonition", "对单位主要负责人实行诫勉", "admonition of the unit's principal head (a unit's breach)"),
+        ("admonishing_talk", "诫勉谈话", "admonishing talk (第二十五条, bottom three)"),
+        ("yellow_card", "黄牌警告", "yellow card"),
+        ("resignation_offered", "主要负责人提出辞职", "the principal head offers resignation (worst two years)"),
+    ),
+)
+#: ``rated.rating`` (评定等次), read by its keywords: 先进/优秀 is a good rating (DIS-RATING-VETO).
+RATING = Vocabulary(
+    "rating",
+    "等次",
+    "rating",
+    terms(
+        ("good", "先进、优秀", "advanced or excellent", ["先进", "优秀", "advanced", "excellent", "outstanding"]),
+        (
+            "other",
+            "其他等次（称职、合格、良好、一般…）",
+            "any other rating (competent, qualified, good, fair …)",
+            ["称职", "合格", "良好", "较好", "一般", "好", "差", "competent", "qualified", "good", "fair", "poor"],
+        ),
+    ),
+    match="contains",
+)
 
 KIND = CaseKind(
     "discipline",
@@ -26,21 +58,7 @@ KIND = CaseKind(
                 "作出处理",
                 "sanction recorded",
                 (
-                    F(
-                        "sanction",
-                        enum(
-                            "criticism",  # 通报批评 (yiyuan 第二十一条, 1st breach)
-                            "media_exposure",  # 新闻媒体曝光 (2nd breach)
-                            "transfer",  # 调离原工作岗位 (3rd breach, individual)
-                            "admonition",  # 诫勉 (3rd breach, unit: its principal head)
-                            # added for DIS-BOTTOM-THREE (yiyuan 第二十五条):
-                            "admonishing_talk",  # 诫勉谈话 of a bottom-three unit's principal heads
-                            "yellow_card",  # 黄牌警告 (recorded; not required by any rule)
-                            "resignation_offered",  # 主要负责人提出辞职 (worst two years in a row)
-                        ),
-                        "处理",
-                        required=True,
-                    ),
+                    F("sanction", SANCTION.closed(), "处理", required=True),
                     F("subject_person", STR),
                     F("subject_unit", STR),
                 ),
@@ -76,7 +94,7 @@ KIND = CaseKind(
                 "rated",
                 (
                     F("year", INT, "年度", required=True),
-                    F("rating", STR, "等次", required=True),
+                    F("rating", RATING.open(STR), "等次", required=True),
                     F("subject_person", STR),
                     F("subject_unit", STR),
                 ),

@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
-from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, STR, UNIT, ActSpec, CaseKind, F, enum
-from domain.kinds.common import DESTROYED
+from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, STR, UNIT, ActSpec, CaseKind, F
+from domain.kinds.common import CLASSIFICATION, DESTROYED
+from domain.kinds.vocab import Vocabulary, terms
+
+HANDLING = Vocabulary(
+    "handling",
+    "办理类型",
+    "handling",
+    terms(
+        ("in_remit", "职权范围内事项", "within the unit's remit"),
+        ("needs_approval", "需政府审批事项", "needs the government's approval"),
+        ("multi_unit", "会同相关部门办理事项", "lead unit with co-units"),
+        ("urgent", "特急、紧急公文", "urgent"),
+    ),
+)
+#: 文件类别 of an incoming document; only 阅件 (for reading) changes what the rules ask.
+CATEGORY = Vocabulary(
+    "incoming_category",
+    "来文类别",
+    "incoming category",
+    terms(
+        ("办件", "办件", "for handling", ["for_handling"]),
+        ("阅件", "阅件", "for reading only", ["for_reading"]),
+        ("密件", "密件", "classified"),
+        ("会议通知", "会议通知", "meeting notice"),
+        ("接待", "接待", "reception"),
+        ("工作检查", "工作检查", "inspection"),
+    ),
+)
 
 KIND = CaseKind(
     "incoming_document",
@@ -24,10 +51,10 @@ KIND = CaseKind(
                     F("urgent", BOOL, "紧急"),
                     F("bypassed_level", BOOL, "越级来文"),
                     # Optional, added for the DOC rules (see domain/rules/doc.py):
-                    F("category", STR, "文件类别（办件/阅件/密件/会议通知/接待/工作检查）"),
+                    F("category", CATEGORY.open(STR), "文件类别"),
                     F("doc_type", STR, "文种（请示/报告/函/通知…）"),
                     F("has_request", BOOL, "有具体请示事项"),
-                    F("classification", STR, "密级（none/秘密/机密/绝密）"),
+                    F("classification", CLASSIFICATION.open(STR), "密级"),
                 ),
             ),
             ActSpec("passed_to_director", "呈办公室主任", "passed to the office director"),
@@ -45,7 +72,7 @@ KIND = CaseKind(
                 "transferred to the handling unit",
                 (
                     F("to_unit", UNIT, "承办单位"),
-                    F("handling", enum("in_remit", "needs_approval", "multi_unit", "urgent"), "办理类型"),
+                    F("handling", HANDLING.closed(), "办理类型"),
                     F("deadline", DATETIME, "期限"),
                 ),
             ),

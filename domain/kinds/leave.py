@@ -2,9 +2,112 @@
 
 from __future__ import annotations
 
-from domain.acts import BOOL, DATETIME, PERSON, STR, ActSpec, CaseKind, F, enum
+from domain.acts import BOOL, DATETIME, PERSON, STR, ActSpec, CaseKind, F
+from domain.kinds.vocab import Vocabulary, terms
 
-SCOPES = ("in_city", "out_of_city", "out_of_province", "abroad")
+SCOPE = Vocabulary(
+    "leave_scope",
+    "去向范围",
+    "where to",
+    terms(
+        ("in_city", "市内", "within the city"),
+        ("out_of_city", "离市", "out of the city"),
+        ("out_of_province", "出省", "out of the province"),
+        ("abroad", "出国（境）", "abroad"),
+    ),
+)
+SCOPES = SCOPE.codes
+#: What a leave's ``reason`` (事由) says, read by its keywords. Personal business (因私事 — yiyuan
+#: 第十六条's 私事, i.e. 事假) wins over every other keyword in the same text ("事假（回乡参加
+#: 会议）" is personal). Statutory leave (年休假, 病假, 婚丧产假, 探亲假) is granted under its own
+#: regulations and is not 私事 in that clause's sense. A reason that matches none of these (or is
+#: absent) does not say whether the leave is personal; the ``personal`` flag, when given, does.
+REASON = Vocabulary(
+    "leave_reason",
+    "请假事由",
+    "leave reason",
+    terms(
+        (
+            "personal",
+            "因私（事假）",
+            "personal business",
+            [
+                "事假",
+                "因私",
+                "私事",
+                "私人事务",
+                "个人事务",
+                "个人原因",
+                "家事",
+                "家庭事务",
+                "家中有事",
+                "家里有事",
+                "private",
+            ],
+        ),
+        (
+            "official",
+            "因公（会议、出差、培训、考察）",
+            "official business",
+            [
+                "因公",
+                "公务",
+                "公干",
+                "出差",
+                "会议",
+                "开会",
+                "培训",
+                "学习",
+                "考察",
+                "调研",
+                "汇报",
+                "对接",
+                "招商",
+                "挂职",
+                "business trip",
+                "meeting",
+                "training",
+            ],
+        ),
+        (
+            "statutory",
+            "法定假期（年休假、病假、婚丧产假、探亲假）",
+            "statutory leave (annual, sick, marriage, bereavement, maternity, family visit)",
+            [
+                "年休假",
+                "年假",
+                "休假",
+                "病假",
+                "婚假",
+                "丧假",
+                "产假",
+                "陪产假",
+                "护理假",
+                "育儿假",
+                "探亲",
+                "疗养",
+                "annual leave",
+                "sick leave",
+                "vacation",
+            ],
+        ),
+    ),
+    match="contains",
+)
+#: ``filed.office`` (备案机关): a code, the office's unit id, or a name containing one of the keywords.
+OFFICE = Vocabulary(
+    "filing_office",
+    "备案机关",
+    "office filed with",
+    terms(
+        ("gov_office", "政府办公室", "the government office", ["政府办", "值班室"]),
+        ("party_office", "党委办公室", "the Party committee office", ["委办", "党委办", "县委办公室", "区委办公室"]),
+        ("org_dept", "组织部", "the organisation department", ["组织部"]),
+    ),
+    match="contains",
+    ref="unit",
+    note="a bare 办公室 (the bureau's own office, standardization 篇一) reads as gov_office",
+)
 
 KIND = CaseKind(
     "leave",
@@ -20,8 +123,8 @@ KIND = CaseKind(
                 (
                     F("start", DATETIME, "起", required=True),
                     F("end", DATETIME, "止", required=True),
-                    F("reason", STR, "事由"),
-                    F("scope", enum(*SCOPES), "去向范围"),
+                    F("reason", REASON.open(STR), "事由"),
+                    F("scope", SCOPE.closed(), "去向范围"),
                     F("written", BOOL, "书面请假"),
                     F("contact", STR, "联系方式"),
                     F("personal", BOOL, "因私"),
@@ -45,7 +148,7 @@ KIND = CaseKind(
                 "filed with an office",
                 (
                     # gov_office / party_office / org_dept, a unit id, or the office's name
-                    F("office", STR, "备案机关"),
+                    F("office", OFFICE.open(STR), "备案机关"),
                     # optional, added for LEV-CONTACT-ON-FILE (告值班室的地点、联系电话)
                     F("place", STR, "去向地点"),
                     F("contact", STR, "联系方式"),

@@ -2,23 +2,59 @@
 
 from __future__ import annotations
 
-from domain.acts import DATE, POST, POST_LIST, STR, STR_LIST, TIMEZONE, UNIT_LIST, ActSpec, CaseKind, F, enum
+from domain.acts import DATE, POST, POST_LIST, STR, STR_LIST, TIMEZONE, UNIT_LIST, ActSpec, CaseKind, F
+from domain.kinds.vocab import Vocabulary, terms
 
-UNIT_TYPES = ("government", "office", "department", "town", "division", "committee", "other")
-RANKS = (
-    "head",
-    "exec_vice_head",
-    "vice_head",
-    "office_director",
-    "office_deputy",
-    "secretary",
-    "confidential_secretary",
-    "dept_head",
-    "dept_deputy",
-    "division_head",
-    "political_dept",
-    "staff",
+UNIT_TYPE = Vocabulary(
+    "unit_type",
+    "单位类型",
+    "unit type",
+    terms(
+        ("government", "人民政府", "government", ["政府", "县政府", "区政府", "人民政府"]),
+        (
+            "office",
+            "政府办公室",
+            "the government's general office",
+            ["政府办公室", "县政府办公室", "区政府办公室", "政府办"],
+        ),
+        ("department", "政府工作部门", "department", ["部门", "工作部门", "县直部门", "区级部门"]),
+        ("town", "乡镇（街道）", "town or street", ["乡镇", "镇", "街道", "乡"]),
+        ("division", "内设机构", "internal division", ["内设机构", "科室", "处室"]),
+        ("committee", "委员会", "committee", ["委员会"]),
+        ("other", "其他单位", "other unit", ["其他"]),
+    ),
 )
+RANK = Vocabulary(
+    "rank",
+    "职级",
+    "rank",
+    terms(
+        ("head", "县（区）长（主要领导）", "head of government (principal leader)"),
+        ("exec_vice_head", "常务副县（区）长", "executive vice head"),
+        ("vice_head", "副县（区）长", "vice head"),
+        ("office_director", "政府办公室主任", "office director"),
+        ("office_deputy", "政府办公室副主任", "office deputy director"),
+        ("secretary", "秘书", "secretary"),
+        ("confidential_secretary", "机要秘书", "confidential secretary"),
+        ("dept_head", "单位主要负责人", "principal head of a unit"),
+        ("dept_deputy", "单位副职", "deputy head of a unit"),
+        ("division_head", "处（科）室负责人", "head of a division"),
+        ("political_dept", "政治处", "political department"),
+        ("staff", "工作人员", "staff"),
+    ),
+)
+DELEGATION_SCOPE = Vocabulary(
+    "delegation_scope",
+    "授权范围",
+    "delegation scope",
+    terms(
+        ("sign", "签发", "signing"),
+        ("convene", "召集主持会议", "convening meetings"),
+        ("all", "全部事项", "everything"),
+    ),
+)
+UNIT_TYPES = UNIT_TYPE.codes
+RANKS = RANK.codes
 
 KIND = CaseKind(
     "org",
@@ -34,7 +70,7 @@ KIND = CaseKind(
                 (
                     F("id", STR, "单位编号", required=True),
                     F("name", STR, "名称", required=True),
-                    F("type", enum(*UNIT_TYPES), "类型", required=True),
+                    F("type", UNIT_TYPE.closed(), "类型", required=True),
                     F("parent", STR, "上级单位"),
                 ),
             ),
@@ -46,7 +82,7 @@ KIND = CaseKind(
                     F("id", STR, "职务编号", required=True),
                     F("title", STR, "职务名称", required=True),
                     F("unit", STR, "所在单位", required=True),
-                    F("rank", enum(*RANKS), "级别", required=True),
+                    F("rank", RANK.closed(), "级别", required=True),
                 ),
             ),
             ActSpec(
@@ -95,7 +131,7 @@ KIND = CaseKind(
                 (
                     F("from_post", POST, "授权职务", required=True),
                     F("to_post", POST, "被授权职务", required=True),
-                    F("scope", enum("sign", "convene", "all"), "范围", required=True),
+                    F("scope", DELEGATION_SCOPE.closed(), "范围", required=True),
                     F("since", DATE, "起", required=True),
                     F("until", DATE, "止"),
                 ),

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, INT, STR, ActSpec, CaseKind, F, enum
+from domain.acts import ADDRESSEE, BOOL, DATE, DATETIME, INT, STR, ActSpec, CaseKind, F
+from domain.kinds.common import CLASSIFICATION
+from domain.kinds.vocab import Vocabulary, terms
+
+REQUEST_TYPE = Vocabulary(
+    "request_type",
+    "文种（请示/报告）",
+    "request or report",
+    terms(("请示", "请示", "request (asks for an answer)"), ("报告", "报告", "report (asks for nothing)")),
+)
 
 KIND = CaseKind(
     "request",
@@ -16,13 +25,13 @@ KIND = CaseKind(
                 "呈报",
                 "filed",
                 (
-                    F("doc_type", enum("请示", "报告"), "文种", required=True),
+                    F("doc_type", REQUEST_TYPE.closed(), "文种", required=True),
                     F("subject_area", STR, "事项领域"),
                     F("matters", INT, "事项数"),
                     F("contains_request_items", BOOL, "夹带请示事项"),
                     F("emergency", BOOL, "重大紧急"),
                     F("leader_assigned", BOOL, "领导直接交办"),
-                    F("classification", enum("none", "秘密", "机密", "绝密"), "密级"),
+                    F("classification", CLASSIFICATION.closed(), "密级"),
                     F("to", ADDRESSEE, "报送对象"),
                     F("assigned_by_leader", BOOL, "县领导交办事项"),
                     # Optional (ESC-REPLY-DEADLINE): when the county leader assigned the matter,

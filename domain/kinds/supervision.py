@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from domain.acts import BOOL, DATETIME, INT, PERSON, STR, UNIT, ActSpec, CaseKind, F, enum
+from domain.acts import BOOL, DATETIME, INT, PERSON, STR, UNIT, ActSpec, CaseKind, F
+from domain.kinds.vocab import Vocabulary, terms
+
+SOURCE = Vocabulary(
+    "supervision_source",
+    "督查事项来源",
+    "where the item comes from",
+    terms(
+        ("meeting", "会议议定事项", "a meeting's decision"),
+        ("instruction", "领导批示", "a leader's instruction"),
+        ("research", "调研发现", "field research"),
+    ),
+)
 
 KIND = CaseKind(
     "supervision",
@@ -16,7 +28,7 @@ KIND = CaseKind(
                 "立项",
                 "registered",
                 (
-                    F("source", enum("meeting", "instruction", "research"), "来源"),
+                    F("source", SOURCE.closed(), "来源"),
                     F("source_case", STR, "来源案件"),
                     F("source_at", DATETIME, "来源时间"),
                     F("deadline", DATETIME, "办结时限", required=True),

@@ -145,6 +145,65 @@ class Violation:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Unjudged:
+    """An act a rule could not judge (无法判断), and why — beside the violations, never silent.
+
+    A rule that meets a value outside its vocabulary (an ``issuer`` it cannot read, a
+    ``doc_type`` outside its table, a leave ``reason`` that says neither personal nor official)
+    first resolves what it can; what is left it reports here instead of skipping the act.
+    ``field`` names the value as the importer does (``data.issuer``).
+    """
+
+    rule: str
+    family: str
+    pack: str
+    severity: Severity
+    jurisdiction: str
+    case: str
+    kind: str
+    unit: str | None
+    act: str
+    field: str
+    value: str
+    at: datetime
+    reason_zh: str
+    reason_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        from domain.timeutil import format_datetime
+
+        return {
+            "rule": self.rule,
+            "family": self.family,
+            "pack": self.pack,
+            "severity": self.severity,
+            "jurisdiction": self.jurisdiction,
+            "case": self.case,
+            "kind": self.kind,
+            "unit": self.unit,
+            "act": self.act,
+            "field": self.field,
+            "value": self.value,
+            "at": format_datetime(self.at),
+            "reason_zh": self.reason_zh,
+            "reason_en": self.reason_en,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CannotJudge:
+    """What a check notes when it cannot judge an act (the engine stamps it into :class:`Unjudged`)."""
+
+    act: Act
+    field: str
+    value: str
+    reason_zh: str
+    reason_en: str
+    case: str
+    unit: str | None
+
+
 @dataclass
 class Case:
     """One case's acts in business order (案件), with corrections applied.
@@ -212,6 +271,8 @@ class Context:
     params: Mapping[str, Any] = field(default_factory=dict)
     case: Case | None = None
     cases: Sequence[Case] = ()
+    #: Acts this check could not judge, in the order met (see :meth:`cannot_judge`).
+    unjudged: list[CannotJudge] = field(default_factory=list)
 
     @property
     def c(self) -> Case:
@@ -270,6 +331,26 @@ class Context:
             detail=MappingProxyType(detail),
             state=state,
         )
+
+    def cannot_judge(
+        self, act: Act, field: str, zh: str, en: str, *, value: Any = None, case: Case | None = None
+    ) -> None:
+        """Note that this rule cannot judge ``act``: the value of ``field`` (``data.x``) is outside
+        what the rule reads (or absent); ``zh``/``en`` say why. Noted once per act and field."""
+        if value is None and field.startswith("data."):
+            value = act.get(field.removeprefix("data."))
+        c = case or self.case
+        note = CannotJudge(
+            act,
+            field,
+            "" if value is None else str(value),
+            zh,
+            en,
+            c.id if c is not None else act.case,
+            (c.unit if c is not None else None) or act.unit,
+        )
+        if not any(n.act.id == act.id and n.field == field for n in self.unjudged):
+            self.unjudged.append(note)
 
     def owe(self, due: datetime, missing: str, *, key: str = "", case: Case | None = None) -> Obligation:
         """An obligation on the current case (an act still owed by ``due``)."""

@@ -34,14 +34,15 @@ from domain.rules.doc_authority import (
     STEPS,
     YIYUAN_TABLE,
     YIYUAN_VETTING,
-    category_of,
     day_end,
     deadline_value,
     fills_role,
     is_addressee,
     is_classified,
-    issuer_kind,
+    is_normative,
     issuer_unit,
+    known_issuer,
+    note_unknown_doc_type,
     other_units,
     person_of,
     review_body,
@@ -232,14 +233,15 @@ def doc_outgoing_sequence(ctx: Context) -> Iterator[Finding]:
     第九十八条 has the secretary register before sealing, so the two share a place here
     (the seal-before-registration breach is DOC-SEAL-APPROVAL's). 跟踪 has no act and is not
     checked. The two-level review (审核) is by the government office, so the sequence applies
-    to documents issued in the government's or its office's name (``drafted.issuer``; a
-    department's own documents are not checked). Review levels come from ``reviewed.level``
+    to documents issued in the government's or its office's name (``drafted.issuer``, read as
+    :func:`~domain.rules.doc_authority.issuer_kind` does: a unit type word, a unit id, else the
+    drafting unit's type; a department's own documents are not checked). Review levels come from ``reviewed.level``
     and the reviewer's rank: level 2 by the office director is the director's step, by
     anybody else the deputy's.
     """
     c = ctx.c
     drafted = c.first("drafted")
-    if drafted is not None and issuer_kind(ctx.org, drafted) not in ("government", "office", "unknown"):
+    if drafted is not None and known_issuer(ctx, drafted) not in ("government", "office"):
         return
     pos: dict[str, tuple[int, Act]] = {}
     seq: list[tuple[int, str, Act]] = []
@@ -342,7 +344,7 @@ def doc_countersign(ctx: Context) -> Iterator[Finding]:
     if not ctx.params.get("vice_heads"):
         return
     signed = c.first("signed")
-    if signed is None or issuer_kind(ctx.org, drafted) != "government":
+    if signed is None or known_issuer(ctx, drafted) != "government":
         return
     if not drafted.get("areas") and not other_units(drafted):
         return
@@ -388,8 +390,14 @@ def doc_signing_authority(ctx: Context) -> Iterator[Finding]:
 
     The pack's ``table`` maps the issuer (``government`` / ``office``) and the document's
     category (from ``drafted.doc_type``, English key or Chinese name, or ``normative``) to the
-    roles that may sign it; a category the pack's table does not list falls back to the
-    issuer's ``other`` row. Documents of other issuers (a department's own) are not checked.
+    roles that may sign it; a category the pack's table does not list, and an ordinary 文种
+    (通知, 函, 意见 … — ``general``), take the issuer's ``other`` row. A ``doc_type`` outside the
+    vocabulary is judged under every row of the issuer's table: when all rows give the same
+    answer (e.g. a clerk signed: no row allows it) that answer stands; when they differ the
+    signature is reported as not judged (the table row cannot be told). The issuer is read
+    by :func:`~domain.rules.doc_authority.issuer_kind` (a unit type word — ``department``
+    included — or a unit id, else the drafting unit's type). Documents of other issuers (a
+    department's own) are not checked.
     The signer's posts are read from the org chart at the signing time. A written delegation
     (``delegated``, scope sign/all) from a post filling the role to the signer's post that
     covers the signing time counts (县长外出时由常务副县长签发 / 县长授权…签发); a signature
@@ -468,11 +476,15 @@ def doc_legality_review(ctx: Context) -> Iterator[Finding]:
     东区 第二十四条：规范性文件必须由区政府法制部门、区政策研究机构进行审查…未经预先审查，不得提交
     区政府常务会议研究；第九十四条：规范性文件须同时报送区政府法制办审查。
 
-    A normative document (``drafted.normative`` or doc_type 规范性文件) has, before its first
+    A normative document (``drafted.normative`` or doc_type 规范性文件; a draft with no flag whose
+    doc_type is outside the vocabulary cannot be told and is reported as not judged) has,
+    before its first
     ``signed``, a ``legality_reviewed`` act by each body the pack names (``reviews``):
     changle the legal review; dongqu the legal office *and* the policy-research office (the
-    seed names both). The body is ``legality_reviewed.body`` (field added to the kind), or
-    ``policy_research`` when the act's unit is a 政策研究 unit, else ``legal``. Under changle a
+    seed names both). The body is ``legality_reviewed.body`` (field added to the kind, read by
+    its vocabulary: 司法局/法制办 are ``legal`` …), or ``policy_research`` when the act's unit is
+    a 政策研究 unit, else ``legal``; a review whose body is outside the vocabulary may be the
+    missing one, so the document is reported as not judged rather than flagged. Under changle a
     market-related draft also needs ``fair_competition_reviewed`` (dongqu 2012 predates it).
     The "before the executive meeting" half cannot be checked here: the outgoing case has
     no link to the meeting case (a ``drafted.meeting_case`` field would make it checkable).
@@ -480,14 +492,30 @@ def doc_legality_review(ctx: Context) -> Iterator[Finding]:
     c = ctx.c
     drafted = c.first("drafted")
     signed = c.first("signed")
-    if drafted is None or signed is None or category_of(drafted) != "normative":
+    if drafted is None or signed is None:
+        return
+    normative = is_normative(drafted)
+    if normative is None:
+        note_unknown_doc_type(ctx, drafted, "是否为规范性文件", "whether it is a normative document")
+        return
+    if not normative:
         return
     needs = [(b, BODY_ZH.get(b, b), "legality_reviewed") for b in ctx.params.get("reviews", ("legal",))]
     if ctx.params.get("fair_competition") and drafted.get("market_related") is True:
         needs.append(("fair_competition", "公平竞争审查", "fair_competition_reviewed"))
+    unread = [a for a in c.all("legality_reviewed") if a.at <= signed.at and review_body(ctx.org, a) is None]
     for body, zh, act in needs:
         reviews = [a for a in c.all(act) if act == "fair_competition_reviewed" or review_body(ctx.org, a) == body]
         if any(a.at <= signed.at for a in reviews):
+            continue
+        if act == "legality_reviewed" and unread:
+            for a in unread:
+                ctx.cannot_judge(
+                    a,
+                    "data.body",
+                    f"审查机构“{a.get('body')}”不在词表中，无法判断签发前是否经{zh}",
+                    f"review body {a.get('body')!r} is outside the vocabulary: cannot tell whether the {body} review was done",
+                )
             continue
         late = reviews[:1]
         yield ctx.finding(
@@ -513,7 +541,9 @@ def doc_annual_cap(ctx: Context) -> Iterator[Finding]:
     """除贯彻省政府和省政府办公厅、市政府和市政府办公室的文件发文外，每年以县政府和县政府办公室名义
     制发的行政规范性文件数量原则上分别不超过 5 个和 10 个。
 
-    Normative documents (not ``implements_higher``) are counted per calendar year of their
+    Normative documents (not ``implements_higher``; a draft whose ``doc_type`` is outside the
+    vocabulary and has no ``normative`` flag is reported as not judged) are counted per
+    calendar year of their
     first ``signed`` (签发 = 制发; the first ``distributed`` when no signature is on record),
     separately for the government and its office, with the parameters of the pack in force
     at that time. Each document beyond the cap is flagged (evidence: the signatures of all
@@ -522,9 +552,14 @@ def doc_annual_cap(ctx: Context) -> Iterator[Finding]:
     counted: dict[tuple[int, str], list[tuple[datetime, str, Act]]] = defaultdict(list)
     for c in ctx.cases:
         drafted = c.first("drafted")
-        if drafted is None or category_of(drafted) != "normative" or drafted.get("implements_higher") is True:
+        if drafted is None or drafted.get("implements_higher") is True:
             continue
-        kind = issuer_kind(ctx.org, drafted)
+        normative = is_normative(drafted)
+        if normative is None:
+            if ctx.params_at(drafted.at) is not None:
+                note_unknown_doc_type(ctx, drafted, "是否计入规范性文件年度数量", "whether it counts towards the cap")
+            continue
+        kind = known_issuer(ctx, drafted) if normative else None
         if kind not in ("government", "office"):
             continue
         issued = c.first("signed") or c.first("distributed")
@@ -644,7 +679,8 @@ def doc_classified_destruction(ctx: Context) -> Iterator[Finding]:
     approval applies to every destruction, not only classified ones — the catalog speaks of
     classified ones only; the seed is followed). A classified document (``destroyed.classified``
     or the case's ``classification`` 秘密/机密/绝密) also has at least ``min_witnesses``
-    distinct witnesses, and is registered: the ``destroyed`` act is itself the register
+    distinct witnesses, and is registered (a ``classification`` outside the vocabulary is
+    reported as not judged for these two): the ``destroyed`` act is itself the register
     entry unless it says ``registered: false`` (field added to the kind).
     """
     c = ctx.c
@@ -662,7 +698,18 @@ def doc_classified_destruction(ctx: Context) -> Iterator[Finding]:
                 key=f"approval:{d.id}",
                 person=approver or d.by,
             )
-        if not is_classified(c, d):
+        classified = is_classified(c, d)
+        if classified is None:
+            first = c.first("received", "drafted") or d
+            ctx.cannot_judge(
+                first,
+                "data.classification",
+                "密级不在词表中（秘密/机密/绝密/非密），无法判断销毁是否须登记并由二人以上监销",
+                "classification outside the vocabulary: cannot tell whether the destruction needed "
+                "registration and two witnesses",
+            )
+            continue
+        if not classified:
             continue
         witnesses = {w for w in (d.get("witnesses") or ()) if w}
         if len(witnesses) < need:
@@ -701,8 +748,9 @@ def doc_directive_downward(ctx: Context) -> Iterator[Finding]:
     - A department's draft with ``directive_to_lower`` is flagged when it is signed or
       distributed (the first of them) with no ``government_approved`` before that.
     - A draft issued by an internal division (unit type ``division``) whose name is not an
-      office (办公室) is flagged when signed or distributed. The issuer is
-      ``drafted.issuer`` (a unit id), else the drafting act's unit.
+      office (办公室) is flagged when signed or distributed. The issuer is ``drafted.issuer`` —
+      a unit type word of the contract (``department`` 部门, ``division`` 内设机构 …) or a unit
+      id — else (absent or outside the vocabulary) the drafting act's unit and its type.
     The other clauses of 六十一 (departments issuing downward before agreeing among
     themselves; asking lower governments to report to a department) have no data.
     """
@@ -712,7 +760,7 @@ def doc_directive_downward(ctx: Context) -> Iterator[Finding]:
     if drafted is None or issue is None:
         return
     u = ctx.org.units.get(issuer_unit(ctx.org, drafted))
-    kind = issuer_kind(ctx.org, drafted)
+    kind = known_issuer(ctx, drafted)
     approved = any(a.at <= issue.at for a in c.all("government_approved"))
     if drafted.get("directive_to_lower") is True and kind in ("department", "division") and not approved:
         yield ctx.finding(

@@ -28,48 +28,20 @@ from datetime import datetime, time
 from typing import Any
 
 from domain.acts import Act
+from domain.kinds.common import CLASSIFICATION
+from domain.kinds.common import CLASSIFIED as CLASSIFIED_CODES
+from domain.kinds.outgoing_document import DOC_TYPE, ISSUER, REVIEW_BODY, SEAL
 from domain.org import VICE_RANKS, OrgChart
 from domain.rules.base import Case, Context, Finding
 from domain.timeutil import end_of_day, local_date
 
-# ---- document types ------------------------------------------------------------------
+# ---- document types and issuers -----------------------------------------------------
 
-#: ``drafted.doc_type`` values (English key or a Chinese name) → the category the tables use.
-CATEGORY_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "report_to_higher": ("上报请示", "上报报告", "请示", "报告", "报市政府", "报上级"),
-    "major_policy": ("重大方针政策", "重大政策"),
-    "npc_motion": ("议案", "人大议案"),
-    "to_congress": ("报送人大政协", "报人大政协", "兄弟区联系"),
-    "normative": ("规范性文件", "行政规范性文件"),
-    "personnel": ("人事任免", "任免"),
-    "trip_abroad": ("出国审批", "出国"),
-    "state_assets": ("国有资产", "国土资源", "财政预算"),
-    "meeting_minutes": ("会议纪要", "纪要"),
-    "review_decision": ("行政复议决定书", "复议决定"),
-    "important": ("重要文件", "其它重要文件", "其他重要文件"),
-    "major_document": ("重大问题文件", "常委会议文件"),
-    "joint": ("联合发文", "县委县政府联合发文"),
-    "routine_approval": ("例行批准", "会议决定事项", "书面请示同意事项"),
-    "office_business": ("政务类", "业务", "业务工作"),
-    "office_routine": ("事务类", "日常工作", "办公室日常工作"),
-}
+#: The table category of each ``drafted.doc_type`` code (the vocabulary is the kind's
+#: :data:`~domain.kinds.outgoing_document.DOC_TYPE`): ``general`` documents take the row
+#: ``other``.
 CATEGORY_ZH: Mapping[str, str] = {
-    "report_to_higher": "上报请示、报告",
-    "major_policy": "重大方针政策事项",
-    "npc_motion": "向人大提出的议案",
-    "to_congress": "报送人大、政协及与兄弟区联系重要事项的文件",
-    "normative": "规范性文件",
-    "personnel": "人事任免公文",
-    "trip_abroad": "出国审批公文",
-    "state_assets": "涉及国有资产、国土资源、财政预算的文件",
-    "meeting_minutes": "会议纪要",
-    "review_decision": "行政复议决定书",
-    "important": "其它重要文件",
-    "major_document": "涉及全县重大问题的重要文件",
-    "joint": "县委县政府联合发文",
-    "routine_approval": "会议决定、例行批准事项",
-    "office_business": "办公室业务类公文",
-    "office_routine": "办公室日常事务类公文",
+    **{t.code: t.zh for t in DOC_TYPE.terms if t.code != "general"},
     "other": "其他公文",
 }
 ROLE_ZH: Mapping[str, str] = {
@@ -81,47 +53,86 @@ ROLE_ZH: Mapping[str, str] = {
 }
 ISSUER_ZH: Mapping[str, str] = {"government": "政府", "office": "政府办公室"}
 
-_ALIAS_TO_CATEGORY = {alias: cat for cat, aliases in CATEGORY_ALIASES.items() for alias in (cat, *aliases)}
 
-
-def category_of(drafted: Act) -> str:
-    """The table category of a draft: ``normative`` when flagged so, else by ``doc_type``."""
+def category_of(drafted: Act) -> str | None:
+    """The table category of a draft: ``normative`` when flagged so, else by ``doc_type``
+    (``other`` for a general document); None when ``doc_type`` is outside the vocabulary."""
     if drafted.get("normative") is True:
         return "normative"
-    return _ALIAS_TO_CATEGORY.get(str(drafted.get("doc_type") or "").strip(), "other")
+    code = DOC_TYPE.resolve(drafted.get("doc_type"))
+    return "other" if code == "general" else code
+
+
+def is_normative(drafted: Act) -> bool | None:
+    """Whether a draft is a normative document (规范性文件): ``normative: true`` or a normative
+    ``doc_type``; not when ``normative: false`` or its ``doc_type`` is another known type;
+    None (cannot tell) when the flag is absent and ``doc_type`` is outside the vocabulary."""
+    cat = category_of(drafted)
+    if cat == "normative":
+        return True
+    if drafted.get("normative") is False or cat is not None:
+        return False
+    return None
+
+
+def note_unknown_doc_type(ctx: Context, drafted: Act, what_zh: str, what_en: str) -> None:
+    ctx.cannot_judge(
+        drafted,
+        "data.doc_type",
+        f"文件类型“{drafted.get('doc_type')}”不在词表中，无法判断{what_zh}",
+        f"doc_type {drafted.get('doc_type')!r} is outside the vocabulary: cannot tell {what_en}",
+    )
 
 
 def issuer_kind(org: OrgChart, drafted: Act) -> str:
-    """``government``, ``office``, or the type of the issuing unit (``department`` …).
+    """The type of the issuing unit: ``government``, ``office``, ``department``, ``town`` …
 
-    ``drafted.issuer`` may say ``government``/``office`` or name a unit; without it, the
-    drafting act's unit is the issuer (a department drafting for the government — 代拟 —
-    must therefore set ``issuer``).
+    ``drafted.issuer`` may be a unit type word of the contract (``government``, ``office``,
+    ``department`` …, or its Chinese name: 县政府, 部门 …) or a unit id. Without it — or with a
+    value that is neither — the drafting act's unit is the issuer, so its type is the answer
+    (a department drafting for the government — 代拟 — must therefore set ``issuer``). Only a
+    drafting unit missing from the org chart leaves ``unknown``.
     """
     issuer = drafted.get("issuer")
-    if isinstance(issuer, str) and issuer:
-        if issuer in ("government", "office"):
-            return issuer
+    if isinstance(issuer, str) and issuer.strip():
+        code = ISSUER.resolve(issuer)
+        if code is not None:
+            return code
         u = org.units.get(issuer)
         if u is not None:
             return u.type
-        return "unknown"
     u = org.units.get(drafted.unit)
     return u.type if u is not None else "unknown"
 
 
 def issuer_unit(org: OrgChart, drafted: Act) -> str:
-    """The id of the issuing unit."""
-    issuer = drafted.get("issuer")
-    if issuer == "government":
+    """The id of the issuing unit (the drafting unit unless ``issuer`` names another)."""
+    code = ISSUER.resolve(drafted.get("issuer"))
+    if code == "government":
         g = org.government_unit()
         return g.id if g else drafted.unit
-    if issuer == "office":
+    if code == "office":
         o = org.office_unit()
         return o.id if o else drafted.unit
-    if isinstance(issuer, str) and issuer in org.units:
+    issuer = drafted.get("issuer")
+    if code is None and isinstance(issuer, str) and issuer in org.units:
         return issuer
     return drafted.unit
+
+
+def known_issuer(ctx: Context, drafted: Act) -> str | None:
+    """:func:`issuer_kind`, or None (noted as not judged) when even the drafting unit is unknown."""
+    kind = issuer_kind(ctx.org, drafted)
+    if kind != "unknown":
+        return kind
+    ctx.cannot_judge(
+        drafted,
+        "data.issuer",
+        f"发文机关“{drafted.get('issuer') or ''}”及拟稿单位 {drafted.unit} 均无法识别，无法判断发文机关类型",
+        f"neither the issuer {drafted.get('issuer')!r} nor the drafting unit {drafted.unit} is known: "
+        "cannot tell the issuer's type",
+    )
+    return None
 
 
 # ---- signing authority tables -----------------------------------------------------
@@ -322,7 +333,6 @@ def roles_zh(roles: Iterable[str], org: OrgChart | None = None) -> str:
 
 # ---- the DOC family's small helpers -------------------------------------------------
 
-CLASSIFIED = ("秘密", "机密", "绝密", "secret", "confidential", "top_secret")
 #: Marks that only show a leader has read a document (圈阅), not an explicit opinion.
 READ_MARKS = ("", "○", "〇", "圈", "圈阅", "划圈", "阅", "已阅", "已阅知", "阅知", "签阅", "read")
 
@@ -361,13 +371,20 @@ def person_of(org: OrgChart, to: object, at: datetime) -> str | None:
     return to if to in org.people else None
 
 
-def is_classified(c: Case, act: Act) -> bool:
+def is_classified(c: Case, act: Act) -> bool | None:
+    """Whether a destroyed document is classified (涉密): the act's ``classified`` flag, else the
+    case's ``classification`` (absent = not classified); None when that value is outside the
+    vocabulary (秘密/机密/绝密, or a word for not classified)."""
     if act.get("classified") is True:
         return True
     if act.get("classified") is False:
         return False
     first = c.first("received", "drafted")
-    return first is not None and str(first.get("classification") or "") in CLASSIFIED
+    value = first.get("classification") if first is not None else None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    code = CLASSIFICATION.resolve(value)
+    return None if code is None else code in CLASSIFIED_CODES
 
 
 HANDLING_ZH = {
@@ -427,10 +444,12 @@ def signed_in_post(org: OrgChart, a: Act, posts: list[str] | set[str]) -> bool:
     return any(p.id in posts for p in org.posts_of(a.by, a.at))
 
 
-def review_body(org: OrgChart, a: Act) -> str:
+def review_body(org: OrgChart, a: Act) -> str | None:
+    """Who reviewed (``legal`` / ``policy_research``): ``body`` read by its vocabulary (None when
+    outside it); without ``body``, a 政策研究 unit's act is that office's, any other the legal one."""
     body = a.get("body")
-    if isinstance(body, str) and body:
-        return body
+    if isinstance(body, str) and body.strip():
+        return REVIEW_BODY.resolve(body)
     u = org.units.get(a.unit)
     return "policy_research" if u is not None and "政策研究" in u.name else "legal"
 
@@ -447,85 +466,126 @@ def _authority_table(ctx: Context, kind: str) -> dict[str, tuple[str, ...]] | No
     return dict(t) if t else None
 
 
+def _signature_problems(ctx: Context, c: Case, drafted: Act, kind: str, cat: str, s: Act) -> tuple[str, ...]:
+    """What is wrong with signature ``s`` if the draft is of category ``cat``: ``signer`` (no
+    authority) or ``vetting`` (head-level signature without the vice head in charge's 审签)."""
+    table = _authority_table(ctx, kind) or {}
+    roles = list(table.get(cat) or table.get("other") or ())
+    allowed = list(roles)
+    if ctx.params.get("head_signs_any", True) and "head" not in allowed:
+        allowed.insert(0, "head")
+    chk = fills_role(ctx.org, s.by, allowed, s.at, drafted=drafted)
+    if not chk.ok:
+        return ("signer",)
+    if f"{kind}.{cat}" not in tuple(ctx.params.get("vetting") or ()) or chk.role != "head":
+        return ()
+    vice_posts = vice_in_charge_posts(ctx.org, drafted, s.at)
+    if any(p.id in vice_posts for p in ctx.org.posts_of(s.by, s.at)):
+        return ()
+    vetted = any(
+        v.at <= s.at and fills_role(ctx.org, v.by, ("vice_in_charge",), v.at, drafted=drafted).ok
+        for v in c.all("vetted")
+    )
+    return () if vetted else ("vetting",)
+
+
 def signing_authority_findings(ctx: Context) -> Iterator[Finding]:
     """The check of DOC-SIGNING-AUTHORITY (see its docstring in :mod:`domain.rules.doc`)."""
     c = ctx.c
     drafted = c.first("drafted")
     if drafted is None:
         return
-    kind = issuer_kind(ctx.org, drafted)
-    table = _authority_table(ctx, kind)
-    if table is None:
+    kind = known_issuer(ctx, drafted)
+    table = _authority_table(ctx, kind) if kind is not None else None
+    if kind is None or table is None:
         return
-    cat = category_of(drafted)
-    if cat not in table:
-        cat = "other"
-    roles = table.get(cat) or ()
-    vetting = f"{kind}.{cat}" in tuple(ctx.params.get("vetting") or ())
-    what = f"以{ISSUER_ZH.get(kind, kind)}名义制发的{CATEGORY_ZH.get(cat, cat)}"
+    known = category_of(drafted)
+    cat = known if known is None or known in table else "other"
+    # A doc_type outside the vocabulary: judged when every row of the table gives the same answer.
+    readings = [cat] if cat is not None else sorted({*table, "other"})
+    if cat is None:
+        what = f"以{ISSUER_ZH.get(kind, kind)}名义制发的文件（类型“{drafted.get('doc_type')}”，按任何类别）"
+    else:
+        what = f"以{ISSUER_ZH.get(kind, kind)}名义制发的{CATEGORY_ZH.get(cat, cat)}"
+    roles = table.get(cat or "other") or ()
+    if cat is None:
+        roles = tuple(dict.fromkeys(r for rs in table.values() for r in rs))
     for s in c.all("signed"):
-        allowed = list(roles)
-        if ctx.params.get("head_signs_any", True) and "head" not in allowed:
-            allowed.insert(0, "head")
-        chk = fills_role(ctx.org, s.by, allowed, s.at, drafted=drafted)
-        if not chk.ok:
+        answers = {_signature_problems(ctx, c, drafted, kind, r, s) for r in readings}
+        if len(answers) > 1:
+            note_unknown_doc_type(ctx, drafted, "签发权限", "the signing authority")
+            continue
+        problems = answers.pop()
+        cat_en = cat or f"doc_type {drafted.get('doc_type')!r}, any category"
+        if "signer" in problems:
             claim = "；签发记录称依授权签发，但无相应的书面授权" if s.get("delegation") is True else ""
             yield ctx.finding(
                 s.at,
                 [drafted, s],
                 f"{what}（{c.id}）由 {who(ctx.org, s.by, s.at)} 签发，应由{roles_zh(roles, ctx.org)}签发{claim}",
-                f"{c.id} ({kind} {cat}) signed by {s.by}, who holds no signing authority for it "
+                f"{c.id} ({kind} {cat_en}) signed by {s.by}, who holds no signing authority for it "
                 f"(needs {', '.join(roles)})" + ("; claimed delegation not on record" if claim else ""),
                 key=f"signer:{s.id}",
                 person=s.by,
                 post=(p.id if (p := ctx.org.post_of(s.by, s.at)) else None),
-                category=cat,
+                category=cat or "unknown",
             )
-            continue
-        if not vetting or chk.role != "head":
-            continue
-        vice_posts = vice_in_charge_posts(ctx.org, drafted, s.at)
-        if any(p.id in vice_posts for p in ctx.org.posts_of(s.by, s.at)):
-            continue
-        vetted = [
-            v
-            for v in c.all("vetted")
-            if v.at <= s.at and fills_role(ctx.org, v.by, ("vice_in_charge",), v.at, drafted=drafted).ok
-        ]
-        if not vetted:
+        elif "vetting" in problems:
             yield ctx.finding(
                 s.at,
                 [drafted, s],
                 f"{what}（{c.id}）未经分管副职审签即由 {who(ctx.org, s.by, s.at)} 签发",
-                f"{c.id} ({kind} {cat}) signed by {s.by} without the vice head in charge vetting it first",
+                f"{c.id} ({kind} {cat_en}) signed by {s.by} without the vice head in charge vetting it first",
                 key=f"vetting:{s.id}",
                 person=s.by,
-                category=cat,
+                category=cat or "unknown",
             )
+
+
+def _seal_approved(ctx: Context, s: Act, personal: bool) -> tuple[bool, str]:
+    """Whether seal use ``s`` was approved by an authorized person, reading the seal as the
+    head's personal seal or not; with what the pack asks (for the message)."""
+    p = ctx.params
+    approver = s.get("approved_by")
+    roles = tuple(p.get("approvers") or ())
+    if personal and p.get("personal_seal_approvers"):
+        roles = tuple(p["personal_seal_approvers"])
+    if not roles:
+        return True, ""
+    need_zh = roles_zh(roles, ctx.org)
+    if personal and p.get("personal_seal_delegates"):
+        need_zh += f"或经授权的{roles_zh(p['personal_seal_delegates'], ctx.org)}"
+    ok = bool(approver) and fills_role(ctx.org, approver, roles, s.at, unit=s.unit, scopes=()).ok
+    delegates = tuple(p.get("personal_seal_delegates") or ()) if personal else ()
+    hp = ctx.org.head_post()
+    if not ok and approver and delegates and hp is not None:
+        # 县长授权县政府办公室主任: a delegate post holding a written delegation from the head.
+        ok = fills_role(ctx.org, approver, delegates, s.at, scopes=()).ok and any(
+            ctx.org.delegated(hp.id, q.id, "sign", s.at) for q in ctx.org.posts_of(approver, s.at)
+        )
+    return ok, need_zh
 
 
 def seal_approval_findings(ctx: Context) -> Iterator[Finding]:
     """The check of DOC-SEAL-APPROVAL (see its docstring in :mod:`domain.rules.doc`)."""
     c = ctx.c
     p = ctx.params
-    hp = ctx.org.head_post()
     for s in c.all("sealed"):
-        personal = s.get("seal") in ("head_personal", "县长印章", "区长印章")
-        approver = s.get("approved_by")
-        roles = tuple(p.get("approvers") or ())
-        if personal and p.get("personal_seal_approvers"):
-            roles = tuple(p["personal_seal_approvers"])
-        if roles:
-            need_zh = roles_zh(roles, ctx.org)
-            if personal and p.get("personal_seal_delegates"):
-                need_zh += f"或经授权的{roles_zh(p['personal_seal_delegates'], ctx.org)}"
-            ok = bool(approver) and fills_role(ctx.org, approver, roles, s.at, unit=s.unit, scopes=()).ok
-            delegates = tuple(p.get("personal_seal_delegates") or ()) if personal else ()
-            if not ok and approver and delegates and hp is not None:
-                # 县长授权县政府办公室主任: a delegate post holding a written delegation from the head.
-                ok = fills_role(ctx.org, approver, delegates, s.at, scopes=()).ok and any(
-                    ctx.org.delegated(hp.id, q.id, "sign", s.at) for q in ctx.org.posts_of(approver, s.at)
-                )
+        seal = s.get("seal")
+        code = SEAL.resolve(seal) if isinstance(seal, str) and seal.strip() else "unit"
+        readings = [code == "head_personal"] if code is not None else [False, True]
+        results = {personal: _seal_approved(ctx, s, personal) for personal in readings}
+        if len({ok for ok, _ in results.values()}) > 1:
+            ctx.cannot_judge(
+                s,
+                "data.seal",
+                f"印章“{seal}”不在词表中，无法判断是否为县（区）长个人印章及其批准人",
+                f"seal {seal!r} is outside the vocabulary: cannot tell whether it is the head's personal seal",
+            )
+        else:
+            personal = readings[0]
+            ok, need_zh = results[personal]
+            approver = s.get("approved_by")
             if not ok:
                 seal_zh = "县长（区长）个人印章" if personal else "印章"
                 by_zh = f"经 {who(ctx.org, approver, s.at)} 批准" if approver else "无批准人记录"

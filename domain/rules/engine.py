@@ -3,6 +3,10 @@
 Pure and deterministic: the same acts and org chart always give the same violations, in
 the same order, with the same ids — which is what lets the violations projection rebuild
 from scratch to the identical table it keeps incrementally.
+
+Beside the violations, a :class:`Judgement` carries the acts each rule could not judge
+(:class:`~domain.rules.base.Unjudged`: a value outside the rule's vocabulary), so that no
+check is switched off without a word.
 """
 
 from __future__ import annotations
@@ -17,12 +21,24 @@ from typing import TYPE_CHECKING
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.calendar import WorkCalendar
 from domain.org import OrgChart
-from domain.rules.base import Case, Context, Finding, Obligation, Rule, Violation
+from domain.rules.base import CannotJudge, Case, Context, Finding, Obligation, Rule, Unjudged, Violation
 from domain.rules.packs import citing_pack, pack_in_force
 from domain.timeutil import format_datetime
 
 if TYPE_CHECKING:
     from domain.rules.yamlpack import PackError
+
+
+@dataclass
+class Judgement:
+    """What evaluation found: violations, and the acts rules could not judge (判断结果)."""
+
+    violations: list[Violation] = field(default_factory=list)
+    unjudged: list[Unjudged] = field(default_factory=list)
+
+    def extend(self, other: Judgement) -> None:
+        self.violations.extend(other.violations)
+        self.unjudged.extend(other.unjudged)
 
 
 @dataclass
@@ -64,28 +80,38 @@ class Evaluator:
 
     def case_violations(self, case: Case) -> list[Violation]:
         """Violations of case-scoped rules in one case."""
+        return self.judge_case(case).violations
+
+    def judge_case(self, case: Case) -> Judgement:
+        """Violations of case-scoped rules in one case, and the acts they could not judge."""
+        out = Judgement()
         if case.kind == "org" or not case.acts:
-            return []
+            return out
         pack = pack_in_force(self.org, case.opened_at)
         if pack is None:
-            return []
-        out: list[Violation] = []
+            return out
         for r in self._by_kind.get(case.kind, ()):
             cited = citing_pack(pack, r.citations)
             if cited is None:
                 continue
             ctx = self._ctx(r, case)
             ctx.pack, ctx.params = cited, r.params_for(cited)
-            out.extend(self._stamp(r, cited, f, case.kind) for f in r.check(ctx))
-        return _dedupe(out)
+            out.violations.extend(self._stamp(r, cited, f, case.kind) for f in r.check(ctx))
+            out.unjudged.extend(self._unjudged(r, cited, n, case.kind) for n in ctx.unjudged)
+        out.violations = _dedupe(out.violations)
+        return out
 
     def jurisdiction_violations(self, cases: Iterable[Case]) -> list[Violation]:
         """Violations of jurisdiction-wide rules (cover conflicts, annual caps, quotas …)."""
+        return self.judge_jurisdiction(cases).violations
+
+    def judge_jurisdiction(self, cases: Iterable[Case]) -> Judgement:
+        """Violations of jurisdiction-wide rules, and the acts they could not judge."""
         by_kind: dict[str, list[Case]] = defaultdict(list)
         for c in cases:
             by_kind[c.kind].append(c)
         kinds_of = {c.id: c.kind for cs in by_kind.values() for c in cs}
-        out: list[Violation] = []
+        out = Judgement()
         for r in self._jur_rules:
             rcases = sorted((c for k in r.kinds for c in by_kind.get(k, ())), key=lambda c: (c.opened_at, c.id))
             if not rcases:
@@ -95,8 +121,13 @@ class Evaluator:
                 cited = citing_pack(pack_in_force(self.org, f.at), r.citations)
                 if cited is None:
                     continue
-                out.append(self._stamp(r, cited, f, kinds_of.get(f.case, r.kinds[0])))
-        return _dedupe(out)
+                out.violations.append(self._stamp(r, cited, f, kinds_of.get(f.case, r.kinds[0])))
+            for n in ctx.unjudged:
+                cited = citing_pack(pack_in_force(self.org, n.act.at), r.citations)
+                if cited is not None:
+                    out.unjudged.append(self._unjudged(r, cited, n, kinds_of.get(n.case, n.act.kind)))
+        out.violations = _dedupe(out.violations)
+        return out
 
     def obligations(self, case: Case) -> list[Obligation]:
         """Acts this case still owes, with their due times (for the clock)."""
@@ -137,6 +168,24 @@ class Evaluator:
             state=f.state,
         )
 
+    def _unjudged(self, r: Rule, pack: str, n: CannotJudge, kind: str) -> Unjudged:
+        return Unjudged(
+            rule=r.id,
+            family=r.family,
+            pack=pack,
+            severity=r.severity,
+            jurisdiction=self.org.jurisdiction,
+            case=n.case,
+            kind=kind,
+            unit=n.unit,
+            act=n.act.id,
+            field=n.field,
+            value=n.value,
+            at=n.act.at,
+            reason_zh=n.reason_zh,
+            reason_en=n.reason_en,
+        )
+
 
 def _dedupe(vs: list[Violation]) -> list[Violation]:
     """Several findings with one key get distinct, still deterministic ids."""
@@ -161,18 +210,26 @@ def group_cases(acts: Iterable[Act]) -> list[Case]:
     return [Case.of(v) for _, v in sorted(groups.items())]
 
 
-def evaluate(acts: Iterable[Act], org: OrgChart | None = None, cal: WorkCalendar | None = None) -> list[Violation]:
-    """Every violation in one jurisdiction's acts (in memory). Sorted by time, rule, id."""
+def judge(acts: Iterable[Act], org: OrgChart | None = None, cal: WorkCalendar | None = None) -> Judgement:
+    """Every violation in one jurisdiction's acts (in memory), sorted by time, rule, id; and
+    every act a rule could not judge, sorted by time, rule, act."""
     acts = list(acts)
     if org is None:
         org = OrgChart.from_acts(a for a in acts if a.kind == "org")
     ev = Evaluator(org, cal or WorkCalendar())
     cases = [c for c in group_cases(a for a in acts if a.kind != "org")]
-    out: list[Violation] = []
+    out = Judgement()
     for c in cases:
-        out.extend(ev.case_violations(c))
-    out.extend(ev.jurisdiction_violations(cases))
-    return sorted(out, key=lambda v: (v.at, v.rule, v.id))
+        out.extend(ev.judge_case(c))
+    out.extend(ev.judge_jurisdiction(cases))
+    out.violations.sort(key=lambda v: (v.at, v.rule, v.id))
+    out.unjudged.sort(key=lambda u: (u.at, u.rule, u.act, u.field))
+    return out
+
+
+def evaluate(acts: Iterable[Act], org: OrgChart | None = None, cal: WorkCalendar | None = None) -> list[Violation]:
+    """Every violation in one jurisdiction's acts (in memory). Sorted by time, rule, id."""
+    return judge(acts, org, cal).violations
 
 
 def deadline_missed_act(ob: Obligation, jurisdiction: str) -> dict[str, object]:

@@ -13,7 +13,15 @@ Shared readings (every rule below):
   government), ``office_director`` (政府办公室主任), ``dept_head`` (a department's principal
   head), ``town_head`` (a town's principal head: 镇长 or 党委书记), ``deputy`` (a department's,
   town's or office's deputy), ``staff`` (everyone else); ``staff_personal`` is ``staff`` on
-  personal business (``personal: true``).
+  personal business.
+- **Personal business** (因私, yiyuan 第十六条's 私事): the ``reason`` says so by the
+  vocabulary :data:`domain.kinds.leave.REASON` (事假, 因私, 私事, 个人事务, 家事 …), whether or
+  not a ``personal`` flag is there; otherwise the ``personal`` flag (an optional field the
+  contract does not have) decides; otherwise a reason that says official business (出差,
+  会议, 培训 …) or statutory leave (年休假, 病假 …) is not personal. A leave with neither flag
+  nor a readable reason cannot be told: every rule whose answer depends on it judges both
+  readings, keeps the answer when they agree, and otherwise reports the leave as not judged
+  (field ``data.reason``).
 - **Days**: a leave on one date counts its hours over ``hours_per_day`` (8); a leave over
   several dates counts the calendar dates it spans (Friday–Monday = 4 days; an ``end`` at
   midnight belongs to the day before). The seeds never say working days, and an absence over
@@ -27,18 +35,21 @@ Shared readings (every rule below):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from fractions import Fraction
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from domain.acts import Act
+from domain.kinds.leave import OFFICE, REASON
 from domain.org import UNIT_HEAD_RANKS, VICE_RANKS, OrgChart, Post
 from domain.rules.base import Case, Context, Finding, Obligation, Rule, cite, rule, with_obligations
 from domain.rules.templates import Due, deadline_findings, deadline_obligations, deadline_rule
 from domain.timeutil import format_datetime, local_date
+
+T = TypeVar("T")
 
 CATEGORY_ZH = {
     "head": "县（区）长",
@@ -76,7 +87,8 @@ class Leave:
     category: str | None
     start: datetime
     end: datetime
-    personal: bool
+    #: On personal business (因私); None when neither the reason nor a flag says.
+    personal: bool | None
 
     @property
     def unit(self) -> str | None:
@@ -93,11 +105,61 @@ def leave_of(c: Case, org: OrgChart) -> Leave | None:
         return None
     person = req.get("person") or req.by
     post = org.post_of(person, req.at)
-    personal = bool(req.get("personal"))
+    personal = personal_of(req)
     return Leave(req, person, post, category_of(org, post, personal), start, end, personal)
 
 
-def category_of(org: OrgChart, post: Post | None, personal: bool = False) -> str | None:
+def personal_of(req: Act) -> bool | None:
+    """Whether a leave is on personal business (see the module docstring), or None."""
+    reason = req.get("reason")
+    said = REASON.matches(reason) if isinstance(reason, str) else []
+    if "personal" in said:
+        return True
+    flag = req.get("personal")
+    if isinstance(flag, bool):
+        return flag
+    return False if said else None
+
+
+def readings(org: OrgChart, lv: Leave) -> list[Leave]:
+    """The leave as it reads: itself, or — when it cannot be told whether it is personal —
+    both readings (not personal, personal)."""
+    if lv.personal is not None:
+        return [lv]
+    return [replace(lv, personal=p, category=category_of(org, lv.post, p)) for p in (False, True)]
+
+
+def by_reading(ctx: Context, lv: Leave, judge: Callable[[Leave], list[T]], sig: Callable[[T], Any]) -> list[T]:
+    """``judge`` the leave under each of its :func:`readings`: the answer when they agree (``sig``
+    says what an item decides; None = nothing), else nothing, and the leave is reported as not
+    judged (its reason does not say whether it is personal)."""
+    results = [judge(r) for r in readings(ctx.org, lv)]
+    if len({tuple(k for x in res if (k := sig(x)) is not None) for res in results}) == 1:
+        return results[0]
+    reason = lv.request.get("reason")
+    ctx.cannot_judge(
+        lv.request,
+        "data.reason",
+        f"请假事由“{reason or ''}”未说明是否因私（且无 personal 标记），因私与否结论不同，无法判断",
+        f"the reason {reason!r} does not say whether the leave is personal (no personal flag), "
+        "and the answer depends on it",
+        value=reason or "",
+    )
+    return []
+
+
+def _finding_sig(f: Finding) -> Any:
+    return f.key
+
+
+def _due_sig(d: Due) -> Any:
+    """What a due obligation decides: nothing when answered in time, else its key and time."""
+    if d.response is not None and d.response.at <= d.due:
+        return None
+    return (d.key, d.due, d.response.id if d.response is not None else None)
+
+
+def category_of(org: OrgChart, post: Post | None, personal: bool | None = False) -> str | None:
     if post is None:
         return None
     unit = org.units.get(post.unit)
@@ -242,27 +304,46 @@ def chain_check(ctx: Context, c: Case, lv: Leave, steps: Sequence[str]) -> tuple
     return zh, en, ev
 
 
-def office_code(org: OrgChart, value: Any) -> str:
-    """``filed.office`` as gov_office / party_office / org_dept (absent: the government office).
+def office_code(org: OrgChart, value: Any) -> str | None:
+    """``filed.office`` as gov_office / party_office / org_dept (absent: the government office);
+    None when it names none of them.
 
-    Codes pass through; the office unit's id, or a name with 政府办 or a bare 办公室, is
-    ``gov_office``; 组织部 is ``org_dept``; 委办 (县委办公室, 区委办公室) is ``party_office``.
+    Codes pass through; the office unit's id, or a name with 政府办 (or a bare 办公室) is
+    ``gov_office``; 组织部 is ``org_dept``; 委办 (县委办公室, 区委办公室) is ``party_office``
+    (the vocabulary :data:`domain.kinds.leave.OFFICE`); another unit's id is read by its name.
     """
     if value is None or value == "":
         return "gov_office"
     s = str(value)
-    if s in OFFICE_ZH:
-        return s
     off = org.office_unit()
-    if (off is not None and s == off.id) or "政府办" in s:
+    if off is not None and s == off.id:
         return "gov_office"
-    if "组织部" in s:
-        return "org_dept"
-    if "委办" in s:
-        return "party_office"
-    if "办公室" in s:  # a bare 办公室 (standardization: the bureau's own office)
+    if s in org.units:
+        s = org.units[s].name
+    code = OFFICE.resolve(s)
+    if code is None and "办公室" in s:  # a bare 办公室 (standardization: the bureau's own office)
         return "gov_office"
-    return s
+    return code
+
+
+def filing(ctx: Context, c: Case, codes: Sequence[str]) -> Act | Literal[False] | None:
+    """The first ``filed`` act with one of the offices ``codes``; else False when some filing
+    names an office outside the vocabulary (it may be that one: noted as not judged), else None."""
+    filed = c.all("filed")
+    hit = next((a for a in filed if office_code(ctx.org, a.get("office")) in codes), None)
+    if hit is not None:
+        return hit
+    unread = [a for a in filed if office_code(ctx.org, a.get("office")) is None]
+    for a in unread:
+        names = "、".join(OFFICE_ZH.get(x, x) for x in codes)
+        ctx.cannot_judge(
+            a,
+            "data.office",
+            f"备案机关“{a.get('office')}”不在词表中，无法判断是否已报{names}备案",
+            f"office {a.get('office')!r} is outside the vocabulary: cannot tell whether the leave was filed "
+            f"with {', '.join(codes)}",
+        )
+    return False if unread else None
 
 
 def _leave_due_base(c: Case, lv: Leave) -> datetime:
@@ -356,6 +437,10 @@ def lev_approval_chain(ctx: Context) -> Iterator[Finding]:
     lv = leave_of(ctx.c, ctx.org)
     if lv is None or not is_taken(ctx.c):
         return
+    yield from by_reading(ctx, lv, lambda r: list(_approval_chain(ctx, r)), _finding_sig)
+
+
+def _approval_chain(ctx: Context, lv: Leave) -> Iterator[Finding]:
     chains = ctx.params.get("chains") or {}
     steps = chains.get(lv.category or "")
     if not steps or not in_scope(ctx, lv):
@@ -407,7 +492,13 @@ def lev_prior_approval(ctx: Context) -> Iterator[Finding]:
     LEV-APPROVAL-CHAIN's question, not this one's).
     """
     lv = leave_of(ctx.c, ctx.org)
-    if lv is None or not in_scope(ctx, lv):
+    if lv is None:
+        return
+    yield from by_reading(ctx, lv, lambda r: list(_prior_approval(ctx, r)), _finding_sig)
+
+
+def _prior_approval(ctx: Context, lv: Leave) -> Iterator[Finding]:
+    if not in_scope(ctx, lv):
         return
     dep = ctx.c.first("departed")
     appr = ctx.c.first("approved")
@@ -447,10 +538,11 @@ def _filed_dues(ctx: Context, lv: Leave) -> list[Due]:
     if not offices or not is_taken(ctx.c):
         return []
     due = _leave_due_base(ctx.c, lv)
-    filed = ctx.c.all("filed")
     out = []
     for code in offices:
-        resp = next((a for a in filed if office_code(ctx.org, a.get("office")) == code), None)
+        resp = filing(ctx, ctx.c, (code,))
+        if resp is False:
+            continue  # an unreadable office may be this one: not judged
         o_zh = OFFICE_ZH.get(code, code)
         out.append(
             Due(
@@ -564,7 +656,13 @@ def lev_return_report(ctx: Context) -> Iterator[Due]:
     approved or taken; the clock records a missing 销假, a late one is flagged late.
     """
     lv = leave_of(ctx.c, ctx.org)
-    if lv is None or not is_taken(ctx.c) or not in_scope(ctx, lv):
+    if lv is None or not is_taken(ctx.c):
+        return
+    yield from by_reading(ctx, lv, lambda r: list(_return_dues(ctx, r)), _due_sig)
+
+
+def _return_dues(ctx: Context, lv: Leave) -> Iterator[Due]:
+    if not in_scope(ctx, lv):
         return
     ret = ctx.c.first("returned")
     trigger, end = lv.request, lv.end
@@ -668,13 +766,23 @@ def lev_duty_delegate(ctx: Context) -> Iterator[Due]:
     """因私请假须指定代行人员。
 
     yiyuan 第十六条：机关工作人员因私事不能正常工作的，必须向单位或科室负责人请假，所在单位要及时
-    指定人员代行其职责。 — A leave with ``personal: true`` (any requester) owes a
-    ``delegate_named`` act naming someone other than the requester, "及时" read as by the
-    time the leave starts (the departure if earlier). Leave not marked personal, or with the
-    flag absent, is not checked (the data cannot tell). Owed once approved or taken.
+    指定人员代行其职责。 — A personal leave (any requester) owes a ``delegate_named`` act
+    naming someone other than the requester, "及时" read as by the time the leave starts (the
+    departure if earlier). Personal = the ``reason`` says so (事假, 因私, 私事, 个人事务, 家事 …:
+    the vocabulary :data:`domain.kinds.leave.REASON`), whether or not a ``personal`` flag is
+    there, else the flag. A leave whose reason says official business (出差, 会议, 培训 …) or
+    statutory leave (年休假, 病假 …) owes nothing here; one with no flag and a reason that says
+    neither (or none) is reported as not judged unless a stand-in was named anyway. Owed once
+    approved or taken.
     """
     lv = leave_of(ctx.c, ctx.org)
-    if lv is None or not lv.personal or not is_taken(ctx.c):
+    if lv is None or not is_taken(ctx.c):
+        return
+    yield from by_reading(ctx, lv, lambda r: list(_delegate_dues(ctx, r)), _due_sig)
+
+
+def _delegate_dues(ctx: Context, lv: Leave) -> Iterator[Due]:
+    if not lv.personal:
         return
     resp = next((a for a in ctx.c.all("delegate_named") if a.get("person") != lv.person), None)
     yield Due(
@@ -706,14 +814,10 @@ def _travel_dues(ctx: Context, lv: Leave) -> list[Due]:
         if need == "principal" and lv.category == "head":
             continue  # the other principal leader (县委书记) is not in the government's chart
         if need == "office":
-            resp = next(
-                (
-                    a
-                    for a in ctx.c.all("filed")
-                    if office_code(ctx.org, a.get("office")) in ("gov_office", "party_office")
-                ),
-                None,
-            )
+            found = filing(ctx, ctx.c, ("gov_office", "party_office"))
+            if found is False:
+                continue  # an unreadable office may be one of these: not judged
+            resp = found
         elif need == "principal":
             resp = next(
                 (a for a in ctx.c.all("agreed", "approved") if fits(ctx.org, "head", a.by, a.at, lv)),
@@ -814,12 +918,14 @@ def _long_dues(ctx: Context, lv: Leave) -> list[Due]:
                 )
             )
     if days > Fraction(str(p.get("filed_days", "1/2"))):
-        resp = next((a for a in ctx.c.all("filed") if office_code(ctx.org, a.get("office")) == "gov_office"), None)
+        found = filing(ctx, ctx.c, ("gov_office",))
+        if found is False:
+            return out  # an unreadable office may be the government office: not judged
         out.append(
             Due(
                 lv.request,
                 due,
-                resp,
+                found,
                 f"{_who(ctx, lv)}请假超过半天报办公室备案",
                 f"filing of {lv.person}'s leave of more than half a day with the office",
                 key="filed",

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from fractions import Fraction
+from typing import Any
 
 from domain.acts import Act
 from domain.org import GOV_LEADER_RANKS as LEADER_RANKS
@@ -465,6 +466,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             not_counted.append({"act": w.id, "by": w.by, "post": post.id if post else None, "why": why_en})
             ev.append(w)
         ev.extend(a for i, a in pre if a.act != "topic_proposed" and any(i in v for v in hits.values()))
+        extra: dict[str, Any] = {"not_counted": not_counted} if not_counted else {}
         if proposed is not None:
             ev.insert(0, proposed)
         yield ctx.finding(
@@ -475,7 +477,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             key=f"topic:{topic}",
             unit=lead,
             problems=[f"{s}:{k}" for s, k in problems],
-            **({"not_counted": not_counted} if not_counted else {}),
+            **extra,
         )
 
 

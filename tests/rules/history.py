@@ -39,8 +39,8 @@ from typing import Any
 from domain.acts import Act, validate_act
 from domain.calendar import WorkCalendar
 from domain.org import OrgChart
-from domain.rules.base import Violation
-from domain.rules.engine import Evaluator, deadline_missed_act, due_obligations, evaluate, group_cases
+from domain.rules.base import Unjudged, Violation
+from domain.rules.engine import Evaluator, deadline_missed_act, due_obligations, group_cases, judge
 from domain.timeutil import CHINA_TZ, parse_datetime
 
 JURISDICTION = "testcounty"
@@ -186,7 +186,11 @@ class History:
         return self._org
 
     def all_violations(self) -> list[Violation]:
-        return evaluate(self.acts, self.orgchart(), self.cal)
+        return judge(self.acts, self.orgchart(), self.cal).violations
+
+    def unjudged(self, rule: str | None = None) -> list[Unjudged]:
+        """The acts ``rule`` (or any rule) could not judge, and why."""
+        return [u for u in judge(self.acts, self.orgchart(), self.cal).unjudged if rule is None or u.rule == rule]
 
     def violations(self, rule: str, case: str | None = None) -> list[Violation]:
         """Violations of ``rule`` (optionally in one case)."""

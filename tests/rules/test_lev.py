@@ -154,7 +154,7 @@ def test_lev_approval_chain_yiyuan_one_day_trip_is_not_covered() -> None:
 
 def test_lev_approval_chain_yiyuan_deputy_trip_to_the_leader_in_charge_and_staff_to_the_division_head_pass() -> None:
     h = History("yiyuan")
-    leave(h, "p-fgjd", "2024-03-05 08:00", "2024-03-06 18:00")
+    leave(h, "p-fgjd", "2024-03-05 08:00", "2024-03-06 18:00", reason="出差")
     act(h, "approved", "2024-02-27 10:00", "p-vh1")
     leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 12:00", case="L-2", personal=True)
     act(h, "approved", "2024-02-27 10:00", "p-div", case="L-2")
@@ -206,7 +206,7 @@ def test_lev_prior_approval_changle_leave_taken_with_no_approval_is_flagged() ->
 
 def test_lev_prior_approval_yiyuan_deputy_trip_approved_after_departure_is_flagged() -> None:
     h = History("yiyuan")
-    leave(h, "p-fgjd", "2024-03-05 08:00", "2024-03-06 18:00")
+    leave(h, "p-fgjd", "2024-03-05 08:00", "2024-03-06 18:00", reason="出差")
     act(h, "departed", "2024-03-05 08:00", "p-fgjd")
     appr = act(h, "approved", "2024-03-05 09:00", "p-vh1")
     [v] = h.violations("LEV-PRIOR-APPROVAL")
@@ -300,7 +300,7 @@ def test_lev_filed_with_office_not_checked_in_a_pack_that_does_not_cite_it() -> 
 # ---- LEV-RETURN-REPORT (yiyuan:第十六条; standardization:篇一(五)3) ---------------------------
 def test_lev_return_report_yiyuan_reported_the_next_working_day_passes() -> None:
     h = History("yiyuan")
-    leave(h, "p-fgj", "2024-03-05 08:00", "2024-03-06 18:00")  # Tue–Wed
+    leave(h, "p-fgj", "2024-03-05 08:00", "2024-03-06 18:00", reason="出差")  # Tue–Wed
     act(h, "approved", "2024-02-27 10:00", "p-head")
     act(h, "returned", "2024-03-06 20:00", "p-fgj")
     act(h, "return_reported", "2024-03-07 16:00", "p-fgj")
@@ -310,7 +310,7 @@ def test_lev_return_report_yiyuan_reported_the_next_working_day_passes() -> None
 
 def test_lev_return_report_yiyuan_missing_return_report_is_recorded_and_flagged() -> None:
     h = History("yiyuan")
-    req = leave(h, "p-fgj", "2024-03-05 08:00", "2024-03-06 18:00")
+    req = leave(h, "p-fgj", "2024-03-05 08:00", "2024-03-06 18:00", reason="出差")
     act(h, "approved", "2024-02-27 10:00", "p-head")
     assert h.tick("2024-03-07 23:00") == []  # due at the end of Thursday
     [m] = h.tick("2024-03-08 00:00")
@@ -420,6 +420,53 @@ def test_lev_duty_delegate_yiyuan_official_trip_needs_no_stand_in() -> None:
     act(h, "approved", "2024-03-04 10:00", "p-div")
     assert h.violations("LEV-DUTY-DELEGATE") == []
     assert "LEV-DUTY-DELEGATE" not in {r for r, _ in rules_of(h.tick("2024-03-10 00:00"))}
+
+
+def test_lev_duty_delegate_yiyuan_reason_that_says_personal_owes_a_stand_in_without_a_personal_flag() -> None:
+    # 因私事不能正常工作的……所在单位要及时指定人员代行其职责: the reason says it, no flag needed.
+    for reason in ("事假", "因私外出", "处理私事", "家中有事请事假"):
+        h = History("yiyuan")
+        req = leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 17:00", reason=reason)
+        act(h, "approved", "2024-03-04 10:00", "p-div")
+        [m] = [a for a in h.tick("2024-03-05 09:00") if a.get("rule") == "LEV-DUTY-DELEGATE"]
+        [v] = h.violations("LEV-DUTY-DELEGATE")
+        assert set(v.evidence) == {req.id, m.id}, reason
+
+
+def test_lev_duty_delegate_yiyuan_personal_reason_wins_over_a_personal_false_flag() -> None:
+    h = History("yiyuan")
+    leave(h, "p-fgjd", "2024-03-05 08:00", "2024-03-05 17:00", reason="事假", personal=False)
+    act(h, "approved", "2024-03-04 10:00", "p-fgj")
+    assert rules_of(h.tick("2024-03-05 09:00")).count(("LEV-DUTY-DELEGATE", "")) == 1
+    assert len(h.violations("LEV-DUTY-DELEGATE")) == 1
+
+
+def test_lev_duty_delegate_yiyuan_reason_that_says_official_business_or_annual_leave_owes_nothing() -> None:
+    for reason in ("赴省参加培训", "出差", "年休假"):
+        h = History("yiyuan")
+        leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 17:00", reason=reason)
+        act(h, "approved", "2024-03-04 10:00", "p-div")
+        assert "LEV-DUTY-DELEGATE" not in {r for r, _ in rules_of(h.tick("2024-03-10 00:00"))}, reason
+        assert h.violations("LEV-DUTY-DELEGATE") == [] and h.unjudged("LEV-DUTY-DELEGATE") == []
+
+
+def test_lev_duty_delegate_yiyuan_reason_that_says_neither_is_reported_as_not_judged() -> None:
+    h = History("yiyuan")
+    req = leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 17:00", reason="回老家")
+    act(h, "approved", "2024-03-04 10:00", "p-div")
+    assert "LEV-DUTY-DELEGATE" not in {r for r, _ in rules_of(h.tick("2024-03-10 00:00"))}
+    assert h.violations("LEV-DUTY-DELEGATE") == []
+    [u] = h.unjudged("LEV-DUTY-DELEGATE")
+    assert (u.act, u.field, u.value, u.pack) == (req.id, "data.reason", "回老家", "yiyuan")
+    assert "因私" in u.reason_zh
+
+
+def test_lev_duty_delegate_yiyuan_unreadable_reason_with_a_stand_in_named_is_judged() -> None:
+    h = History("yiyuan")
+    leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 17:00")
+    act(h, "approved", "2024-03-04 10:00", "p-div")
+    act(h, "delegate_named", "2024-03-04 11:00", "p-fgj", person="p-fgjd")
+    assert h.violations("LEV-DUTY-DELEGATE") == [] and h.unjudged("LEV-DUTY-DELEGATE") == []
 
 
 def test_lev_duty_delegate_not_checked_in_a_pack_that_does_not_cite_it() -> None:
