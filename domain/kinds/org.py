@@ -10,12 +10,12 @@ UNIT_TYPE = Vocabulary(
     "单位类型",
     "unit type",
     terms(
-        ("government", "人民政府", "government", ["政府", "县政府", "区政府", "人民政府"]),
+        ("government", "人民政府", "government", ["政府", "县政府", "区政府", "人民政府", "县人民政府", "区人民政府"]),
         (
             "office",
             "政府办公室",
             "the government's general office",
-            ["政府办公室", "县政府办公室", "区政府办公室", "政府办"],
+            ["政府办公室", "县政府办公室", "区政府办公室", "县人民政府办公室", "区人民政府办公室", "政府办"],
         ),
         ("department", "政府工作部门", "department", ["部门", "工作部门", "县直部门", "区级部门"]),
         ("town", "乡镇（街道）", "town or street", ["乡镇", "镇", "街道", "乡"]),

@@ -8,7 +8,8 @@ rule that meets a value it cannot read says so — it records that it could not 
 silently.
 
 Each :class:`Term` has a code (the canonical value), its Chinese and English names, and the
-other spellings that mean it (Chinese names, OA systems' words). A vocabulary matches a
+other spellings that mean it (Chinese names, OA systems' words); the code, the Chinese name
+and every alias read as the term. A vocabulary matches a
 value ``exact`` ly (after trimming; ASCII case ignored) or, for free text such as a leave's
 ``reason``, by the terms' keywords it ``contains``.
 """
@@ -50,7 +51,7 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         for t in self.terms:
-            for s in (t.code, *t.aliases):
+            for s in (t.code, t.zh, *t.aliases):
                 self._index.setdefault(_norm(s), t.code)
 
     @property
@@ -76,7 +77,7 @@ class Vocabulary:
     def matches(self, text: str) -> list[str]:
         """For a ``contains`` vocabulary: the codes whose keywords occur in ``text``, in term order."""
         s = _norm(text)
-        return [t.code for t in self.terms if any(_norm(k) in s for k in (t.code, *t.aliases))]
+        return [t.code for t in self.terms if any(_norm(k) in s for k in (t.code, t.zh, *t.aliases))]
 
     def closed(self) -> FieldType:
         """A field type that refuses values outside the codes (a closed vocabulary)."""

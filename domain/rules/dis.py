@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.acts import Act
+from domain.kinds.discipline import RATING
 from domain.org import UNIT_HEAD_RANKS, OrgChart
 from domain.rules.base import Case, Context, Finding, Rule, cite, rule
 
@@ -56,8 +57,6 @@ LADDER: Mapping[str, int] = {
 
 #: Sanctions that are the admonishing talk of 第二十五条 (诫免谈话).
 TALK = ("admonishing_talk", "admonition")
-
-GOOD_RATINGS = ("advanced", "excellent", "outstanding")
 
 
 # ---- shared helpers ---------------------------------------------------------------------
@@ -111,11 +110,11 @@ def _all(cases: list[Case] | tuple[Case, ...] | Any, *names: str) -> list[Act]:
     return sorted(acts, key=lambda a: (a.at, a.seq if a.seq is not None else 0, a.id))
 
 
-def _is_good(rating: Any) -> bool:
-    if not isinstance(rating, str):
-        return False
-    r = rating.strip().lower()
-    return r in GOOD_RATINGS or "先进" in r or "优秀" in r
+def _is_good(rating: Any) -> bool | None:
+    """Whether a rating is advanced/excellent (先进/优秀), by the vocabulary
+    :data:`domain.kinds.discipline.RATING`; None when it says neither that nor another rating."""
+    code = RATING.resolve(rating)
+    return None if code is None else code == "good"
 
 
 def _names_unit_or_head(org: OrgChart, s: Act, unit: str) -> bool:
@@ -300,7 +299,9 @@ def dis_rating_veto(ctx: Context) -> Iterator[Finding]:
     one of its principal heads (held a principal-head post of the unit at the rating), or
     the deputy in charge of the vetoed work (分管负责人) — named by the optional
     ``veto_condition.leader_in_charge`` added for this rule, since the org chart cannot tell
-    which deputy was in charge of the vetoed work.
+    which deputy was in charge of the vetoed work. A rating that says neither 先进/优秀 nor
+    another known rating (称职, 合格, 良好, 一般 …: :data:`domain.kinds.discipline.RATING`) of a
+    vetoed unit or person is reported as not judged.
     """
     vetoes: dict[tuple[str, int], list[Act]] = defaultdict(list)
     in_charge: dict[tuple[str, int], set[str]] = defaultdict(set)
@@ -318,10 +319,9 @@ def dis_rating_veto(ctx: Context) -> Iterator[Finding]:
             latest_rating[(unit_of_act(r), y)] = r
     for rated in _all(ctx.cases, "rated"):
         y = _year(rated)
-        if y is None or not _is_good(rated.get("rating")):
-            continue
+        good = _is_good(rated.get("rating"))
         p = ctx.params_at(rated.at)
-        if p is None:
+        if y is None or good is False or p is None:
             continue
         min_score = float(p.get("min_score", 80))
         person = rated.get("subject_person") if isinstance(rated.get("subject_person"), str) else None
@@ -345,6 +345,15 @@ def dis_rating_veto(ctx: Context) -> Iterator[Finding]:
                 zh.append(f"行风评议得分 {low.get('score')} 低于 {p.get('min_score', 80)} 分")
                 en.append(f"conduct-rating score {low.get('score')} < {p.get('min_score', 80)}")
             if not reasons:
+                continue
+            if good is None:
+                ctx.cannot_judge(
+                    rated,
+                    "data.rating",
+                    f"等次“{rated.get('rating')}”不在词表中，无法判断是否评为先进、优秀（该单位 {y} 年度有一票否决情形）",
+                    f"rating {rated.get('rating')!r} is outside the vocabulary: cannot tell whether it is "
+                    f"advanced/excellent ({u} had a veto condition in {y})",
+                )
                 continue
             uname = _name(ctx.org, ("unit", u))
             who = f"{uname}负责人 {ctx.org.people.get(person, person)}" if person else uname

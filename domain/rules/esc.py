@@ -6,7 +6,9 @@ standardization:篇四(三)9.
 A ``request`` case is one 请示 or 报告: ``filed`` (by the submitting unit), ``signed`` (by its
 head), ``forwarded`` (to the office or a leader), ``opinion_given`` (a leader's opinion),
 ``answered``, ``informed_afterwards``. Addressees (``to``) name a post or a person; both are
-resolved against the org chart at the act's own business time.
+resolved against the org chart at the act's own business time (a post's title also
+reads when exactly one post has it, e.g. 县长). An addressee the org chart cannot resolve is
+not silently passed over: the rules that read it report the act as not judged.
 """
 
 from __future__ import annotations
@@ -25,13 +27,36 @@ from domain.timeutil import end_of_day, format_datetime, local_date
 
 
 def _post(org: OrgChart, ref: object, at: datetime) -> Post | None:
-    """The post an addressee (post id or person id) meant at ``at``; None for units/unknowns."""
+    """The post an addressee meant at ``at`` — a post id, a person id (the post held then), or a
+    post's title when exactly one post has it (县长); None for units, blanks and unknowns."""
     if not isinstance(ref, str) or not ref:
         return None
     try:
-        return org.resolve_post(ref, at)
+        post = org.resolve_post(ref, at)
     except Exception:
-        return None
+        post = None
+    if post is None:
+        titled = [p for p in org.posts.values() if p.title == ref.strip()]
+        post = titled[0] if len(titled) == 1 else None
+    return post
+
+
+def _unreadable_addressee(ctx: Context, a: Act) -> bool:
+    """Whether ``a.to`` names nothing the org chart knows (no post, person, unit or unique post
+    title): then the rule cannot tell whom it went to, and says so."""
+    to = a.get("to")
+    if not isinstance(to, str) or not to.strip():
+        return False
+    org = ctx.org
+    if _post(org, to, a.at) is not None or to in org.units or to in org.people:
+        return False
+    ctx.cannot_judge(
+        a,
+        "data.to",
+        f"报送对象“{to}”在组织机构中无法识别（非职务、人员或单位），无法判断报送给了谁",
+        f"addressee {to!r} is not a post, person or unit of the org chart: cannot tell whom it went to",
+    )
+    return True
 
 
 def _is_county_leader(org: OrgChart, post: Post | None) -> bool:
@@ -128,8 +153,13 @@ def skipped_forwards(ctx: Context) -> list[tuple[Act, list[str]]]:
     of which the head is himself in charge, and matters with no vice head in charge on record.
     """
     out: list[tuple[Act, list[str]]] = []
+    head = ctx.org.head_post()
     for fw in ctx.c.all("forwarded"):
-        if not _is_principal(ctx.org, fw.get("to"), fw.at):
+        if _unreadable_addressee(ctx, fw):
+            continue
+        to_post = _post(ctx.org, fw.get("to"), fw.at)
+        to_head = head is not None and to_post is not None and to_post.id == head.id
+        if not (_is_principal(ctx.org, fw.get("to"), fw.at) or to_head):
             continue
         charge = leaders_in_charge(ctx, fw.at)
         hp = ctx.org.head_post()
@@ -237,6 +267,10 @@ def esc_emergency_followup(ctx: Context) -> Iterator[Due]:
 
     due = ctx.cal.deadline_after(fw.at, int(ctx.params.get("working_days", 1)))
     resp = next((a for a in ctx.c.acts if a.act == "informed_afterwards" and to_leader(a)), None)
+    if resp is None or resp.at > due:
+        unread = [a for a in ctx.c.all("informed_afterwards") if _unreadable_addressee(ctx, a)]
+        if unread:
+            return  # a notice to an addressee the rule cannot read may be the one owed
     leaders = "、".join(_post_label(ctx.org, p, fw.at) for p in vices)
     yield Due(
         fw,
@@ -280,6 +314,8 @@ def esc_multi_head(ctx: Context) -> Iterator[Finding]:
     ``forwarded``) would let it pass.
     """
     for fw in ctx.c.all("forwarded"):
+        if _unreadable_addressee(ctx, fw):
+            continue
         target = _post(ctx.org, fw.get("to"), fw.at)
         if not _is_county_leader(ctx.org, target) or target is None or target.rank not in VICE_RANKS:
             continue
@@ -386,6 +422,8 @@ def esc_direct_to_leader(ctx: Context) -> Iterator[Finding]:
     ]
     art = _article(ctx)
     for d in deliveries:
+        if _unreadable_addressee(ctx, d):
+            continue
         target = _post(ctx.org, d.get("to"), d.at)
         if not _is_county_leader(ctx.org, target) or target is None:
             continue

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from domain.acts import Act
+from domain.kinds.meeting import TOPIC_STEP
 from domain.org import GOV_LEADER_RANKS as LEADER_RANKS
 from domain.org import OrgChart
 from domain.rules.base import Case, Context, Finding, Obligation, Rule, cite, rule, with_obligations
@@ -42,38 +43,30 @@ TYPE_ZH: Mapping[str, str] = {
 }
 VICE_RANKS = ("exec_vice_head", "vice_head")
 
-#: Step names of ``topic_step_done`` (议题程序), in Chinese.
-TOPIC_STEPS_ZH: Mapping[str, str] = {
-    # MTG-TOPIC-APPROVAL (审批链)
-    "vice_head_approved": "分管副职审核同意",
-    "secretary_reviewed": "常务会议秘书初审",
-    "deputy_director_reviewed": "办公室副主任初审",
-    "director_reviewed": "办公室主任初审",
-    "exec_vice_head_reviewed": "常务副职审核",
-    "head_approved": "主要领导批准",
-    # MTG-PREREQUISITES (重大决策法定程序)
-    "public_participation": "公众参与",
-    "expert_review": "专家论证（咨询）",
-    "risk_assessment": "风险评估",
-    "legality_review": "合法性审查",
-    "fair_competition_review": "公平竞争审查",
-    # MTG-CONSULTATION-TIMING
-    "consultation": "咨询论证（征求相关单位意见）完成",
-}
-#: Other spellings accepted for a step (OA systems differ).
-STEP_ALIASES: Mapping[str, str] = {
-    "expert_consultation": "expert_review",
-    "legal_review": "legality_review",
-    "fair_competition": "fair_competition_review",
-    "consultation_done": "consultation",
-    "consulted": "consultation",
-}
+#: Step names of ``topic_step_done`` (议题程序), in Chinese (the vocabulary is the meeting
+#: kind's :data:`~domain.kinds.meeting.TOPIC_STEP`, with the other spellings OA systems use).
+TOPIC_STEPS_ZH: Mapping[str, str] = {t.code: t.zh for t in TOPIC_STEP.terms}
 
 
 # ---- private helpers (candidates for shared code) ------------------------------------------
 def _step(a: Act) -> str:
-    s = str(a.get("step") or "").strip()
-    return STEP_ALIASES.get(s, s)
+    """The step a ``topic_step_done`` names (its code), or "" when outside the vocabulary."""
+    return TOPIC_STEP.resolve(a.get("step")) or ""
+
+
+def _unread_steps(topic: str, acts: Sequence[Act]) -> list[Act]:
+    """The topic's ``topic_step_done`` acts whose step is outside the vocabulary."""
+    return [a for a in acts if a.act == "topic_step_done" and _topic(a) == topic and not _step(a)]
+
+
+def _note_unread(ctx: Context, acts: Sequence[Act], what_zh: str, what_en: str) -> None:
+    for a in acts:
+        ctx.cannot_judge(
+            a,
+            "data.step",
+            f"议题程序“{a.get('step')}”不在词表中，可能即{what_zh}，无法判断",
+            f"topic step {a.get('step')!r} is outside the vocabulary and may be {what_en}: cannot judge",
+        )
 
 
 def _topic(a: Act) -> str:
@@ -314,12 +307,15 @@ def _acts_for(org: OrgChart, person: str, posts: Sequence[str], at: datetime, sc
     )
 
 
-def _topic_steps_of(org: OrgChart, a: Act, lead_unit: str | None) -> set[str]:
+def _topic_steps_of(
+    org: OrgChart, a: Act, lead_unit: str | None, could_be: Sequence[str] = TOPIC_CHAIN_STEPS
+) -> set[str]:
     """The steps of the topic chain one approval act fills, from its approver's post at its time.
 
     ``topic_step_done(step=…)`` fills the step it names if its author can fill that step;
-    ``topic_approved`` fills every step its author's post fills (the contract's own act)."""
-    steps = (_step(a),) if a.act == "topic_step_done" else TOPIC_CHAIN_STEPS
+    ``topic_approved`` fills every step its author's post fills (the contract's own act); a
+    step outside the vocabulary could be any of ``could_be`` its author can fill."""
+    steps = (_step(a),) if a.act == "topic_step_done" and _step(a) else tuple(could_be)
     return {
         s
         for s in steps
@@ -403,6 +399,9 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
     An approval by someone whose post fills no step of the chain (a vice head not in charge
     of the lead unit, a department head, nobody on record) does not count; when the chain is
     incomplete the finding names each such approver and why their approval does not count.
+    A ``topic_step_done`` whose step is outside the vocabulary, by someone who could fill a
+    missing step, may be that step: when such acts could account for every gap the topic is
+    reported as not judged instead of flagged.
 
     A topic proposed by the head or a vice head (their rank at ``topic_proposed``) skips
     ``vice_head_approved`` (领导提出的议题, ``leader_proposed_skips``).
@@ -438,7 +437,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             if a.act == "topic_proposed":
                 continue
             if a.act == "topic_step_done" and _step(a) not in TOPIC_CHAIN_STEPS:
-                continue  # another procedure's step (MTG-PREREQUISITES, MTG-CONSULTATION-TIMING)
+                continue  # another procedure's step, or one outside the vocabulary (below)
             filled = _topic_steps_of(org, a, lead)
             for s in filled & set(need):
                 hits.setdefault(s, []).append(i)
@@ -447,6 +446,11 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
         problems = _walk_chain(need, hits)
         if not problems:
             continue
+        missing = [s for s, k in problems if k == "missing"]
+        unread = [u for u in _unread_steps(topic, [a for _, a in pre]) if _topic_steps_of(org, u, lead, missing)]
+        if unread and len(missing) == len(problems) and len(unread) >= len(missing):
+            _note_unread(ctx, unread, "缺少的审批环节", "the missing approval step")
+            continue  # every gap may be filled by a step the rule cannot read
         zh_parts, en_parts, ev = [], [], [d]
         for s, kind in problems:
             name = TOPIC_STEPS_ZH.get(s, s)
@@ -514,6 +518,10 @@ def mtg_prerequisites(ctx: Context) -> Iterator[Finding]:
     fair-competition review (公平竞争审查) comes from changle 二十八, which the catalog's check text
     asks for though its source column cites 二十六, 四十八; the 2012 dongqu rules predate the
     review and do not require it. A step recorded after the meeting is reported as late.
+    Steps outside the vocabulary (:data:`~domain.kinds.meeting.TOPIC_STEP`) recorded before the
+    meeting may be missing ones: when there are at least as many of them as missing steps,
+    the topic is reported as not judged; with fewer, some step is missing for certain and the
+    topic is flagged.
 
     Data: only steps recorded in the meeting case are seen. Steps recorded in a linked
     ``decision`` case (``decision.decided.meeting_case``) would need a jurisdiction-scope read
@@ -531,6 +539,10 @@ def mtg_prerequisites(ctx: Context) -> Iterator[Finding]:
         done_before = {_step(a) for _, a in _pre_meeting(c, topic, cut, "topic_step_done")}
         missing = [s for s in need if s not in done_before]
         if not missing:
+            continue
+        unread = _unread_steps(topic, c.acts[:cut])
+        if len(unread) >= len(missing):
+            _note_unread(ctx, unread, "缺少的法定程序", "a missing statutory step")
             continue
         late = [a for a in c.acts[cut:] if a.act == "topic_step_done" and _topic(a) == topic and _step(a) in missing]
         late_steps = {_step(a) for a in late}
@@ -563,6 +575,8 @@ def mtg_consultation_timing(ctx: Context) -> Iterator[Due]:
     ``topic_step_done(topic, step="consultation")`` (咨询论证完成) by the end of the
     ``working_days``-th working day after the proposal (official calendar, holidays and 调休
     included). Late → flagged; missing → owed to the clock, which records ``deadline_missed``.
+    A step outside the vocabulary recorded for the topic before the consultation (or with none)
+    may be it: the topic is then reported as not judged, and nothing is owed to the clock.
     Judgment: a topic that names no concerned units has no unit to consult and owes nothing;
     a meeting whose type is known and is not executive is not covered (第五十条 is in the
     常务会议 section).
@@ -583,9 +597,15 @@ def mtg_consultation_timing(ctx: Context) -> Iterator[Due]:
             return _topic(a) == t and _step(a) == "consultation"
 
         resp = first_after(c.acts, p, "topic_step_done", where=is_consultation)
+        due = ctx.cal.deadline_after(p.at, n)
+        if resp is None or resp.at > due:
+            before = [a for a in _unread_steps(topic, c.acts) if a.at >= p.at and (resp is None or a.at < resp.at)]
+            if before:
+                _note_unread(ctx, before, "咨询论证完成", "the consultation")
+                continue
         yield Due(
             p,
-            ctx.cal.deadline_after(p.at, n),
+            due,
             resp,
             f"议题“{topic}”咨询论证（{n} 个工作日内，{_art(ctx)}）",
             f"consultation on topic '{topic}' ({n} working days, {_art(ctx)})",

@@ -187,8 +187,9 @@ def svc_time_limit(ctx: Context) -> Iterator[Due]:
     after it). The leg is concluded by ``completed`` or ``refused`` (a refusal with its
     reason is a decision), or handed on by ``referred`` (the unit it went to starts its own
     leg with its own ``received``). Late → flagged; none → owed to the clock. A leg with no
-    time limit on record is not checked (publishing one is 第十一条's other duty; the
-    contract has no act for it). The pack has no numeric parameter: the numbers are the
+    valid time limit on record (absent, or not a whole number of working days ≥ 0) cannot be
+    judged and is reported as such (publishing a limit is 第十一条's other duty; the contract
+    has no act for it). The pack has no numeric parameter: the numbers are the
     matters' own.
 
     Not checkable: whether a referral was of a matter within the unit's own remit (which
@@ -199,6 +200,16 @@ def svc_time_limit(ctx: Context) -> Iterator[Due]:
         rec = leg.received
         n = _time_limit(rec)
         if n is None:
+            raw = rec.get("time_limit_working_days")
+            ctx.cannot_judge(
+                rec,
+                "data.time_limit_working_days",
+                "受理记录无有效的承诺时限（工作日），无法判断是否限时办结"
+                if raw is None
+                else f"承诺时限“{raw}”不是有效的工作日数，无法判断是否限时办结",
+                "no valid time limit (working days) on the receipt: cannot tell whether it was concluded in time",
+                value="" if raw is None else raw,
+            )
             continue
         yield Due(
             rec,

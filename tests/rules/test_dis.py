@@ -201,6 +201,17 @@ def test_dis_rating_veto_yiyuan_vetoed_unit_rated_only_competent_passes() -> Non
     assert h.violations("DIS-RATING-VETO") == []
 
 
+def test_dis_rating_veto_yiyuan_rating_of_a_vetoed_unit_outside_the_vocabulary_is_reported_not_judged() -> None:
+    h = History("yiyuan")
+    rating(h, "2024-01-10 10:00", 2023, "u-fgj", 70)
+    rated = h.add(
+        "discipline", "A-1", "rated", "2024-01-20 10:00", year=2023, rating="A档", subject_unit="u-fgj", **REC
+    )
+    assert h.violations("DIS-RATING-VETO") == []
+    [u] = h.unjudged("DIS-RATING-VETO")
+    assert (u.act, u.field, u.value, u.case) == (rated.id, "data.rating", "A档", "A-1")
+
+
 def test_dis_rating_veto_not_checked_in_a_pack_that_does_not_cite_it() -> None:
     h = History("dongqu-2012")
     rating(h, "2024-01-10 10:00", 2023, "u-fgj", 70)

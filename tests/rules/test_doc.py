@@ -990,6 +990,173 @@ def test_doc_directive_downward_not_checked_in_dongqu() -> None:
     assert h.violations("DOC-DIRECTIVE-DOWNWARD") == []
 
 
+def test_doc_directive_downward_changle_issuer_department_directive_without_approval_is_flagged() -> None:
+    # issuer: department — a unit type word of the contract, not a unit id.
+    h = History("changle-2022")
+    d = draft(h, issuer="department", directive_to_lower=True)
+    dist = h.add(OUT, "D-1", "distributed", "2024-03-05 10:00", by="p-fgj", unit="u-fgj", to=["u-town1"])
+    [v] = h.violations("DOC-DIRECTIVE-DOWNWARD")
+    assert set(v.evidence) == {d.id, dist.id}
+    assert h.unjudged() == []
+
+
+def test_doc_directive_downward_changle_unknown_issuer_is_read_as_the_drafting_units_type() -> None:
+    h = History("changle-2022")
+    draft(h, issuer="发改局机关", directive_to_lower=True)  # no such word: the drafting unit (a department) issues
+    h.add(OUT, "D-1", "distributed", "2024-03-05 10:00", by="p-fgj", unit="u-fgj", to=["u-town1"])
+    assert len(h.violations("DOC-DIRECTIVE-DOWNWARD")) == 1
+
+
+# ==== no rule skips an act silently (unknown values) =======================================
+
+
+def test_doc_signing_authority_changle_chinese_issuer_word_reads_as_the_government() -> None:
+    h = History("changle-2022")
+    d = draft(h, issuer="县政府", doc_type="规范性文件")
+    s = sign(h, "2024-03-05 15:00", by="p-vh1")
+    [v] = h.violations("DOC-SIGNING-AUTHORITY")
+    assert set(v.evidence) == {d.id, s.id}
+
+
+def test_doc_signing_authority_changle_unknown_doc_type_signed_by_nobody_allowed_in_any_row_is_flagged() -> None:
+    h = History("changle-2022")
+    d = draft(h, doc_type="某种新文种")
+    s = sign(h, "2024-03-05 15:00", by="p-fgj")  # a department head: no row of the government's table allows it
+    [v] = h.violations("DOC-SIGNING-AUTHORITY")
+    assert set(v.evidence) == {d.id, s.id}
+    assert v.detail["category"] == "unknown"
+    assert h.unjudged("DOC-SIGNING-AUTHORITY") == []
+
+
+def test_doc_signing_authority_dongqu_unknown_doc_type_where_the_rows_disagree_is_reported_not_judged() -> None:
+    # dongqu 第九十五条: the vice head in charge signs ordinary government documents, the head
+    # those of (一)1-7 — which row applies cannot be told from an unknown doc_type.
+    h = History("dongqu-2012")
+    d = draft(h, areas=["发展改革"], doc_type="某种新文种")
+    sign(h, "2024-03-05 15:00", by="p-vh1")
+    assert h.violations("DOC-SIGNING-AUTHORITY") == []
+    [u] = h.unjudged("DOC-SIGNING-AUTHORITY")
+    assert (u.act, u.field, u.value, u.pack) == (d.id, "data.doc_type", "某种新文种", "dongqu-2012")
+    assert u.rule == "DOC-SIGNING-AUTHORITY" and "签发权限" in u.reason_zh
+
+
+def test_doc_signing_authority_changle_general_document_type_takes_the_other_row() -> None:
+    h = History("changle-2022")
+    draft(h, areas=["发展改革"], doc_type="函")
+    h.add(OUT, "D-1", "vetted", "2024-03-05 09:00", by="p-vh1", unit="u-gov")
+    sign(h, "2024-03-05 15:00")
+    assert h.violations("DOC-SIGNING-AUTHORITY") == [] and h.unjudged() == []
+
+
+def test_doc_countersign_changle_issuer_in_chinese_is_the_government() -> None:
+    h = History("changle-2022")
+    draft(h, issuer="县人民政府", areas=["发展改革", "司法"])
+    h.add(OUT, "D-1", "vetted", "2024-03-05 09:00", by="p-vh1", unit="u-gov")
+    sign(h, "2024-03-05 15:00")
+    [v] = h.violations("DOC-COUNTERSIGN")
+    assert v.post == "vh-2"
+
+
+def test_doc_legality_review_changle_unknown_doc_type_without_normative_flag_is_reported_not_judged() -> None:
+    h = History("changle-2022")
+    d = draft(h, doc_type="管理办法（试行）")
+    sign(h, "2024-03-05 15:00")
+    assert h.violations("DOC-LEGALITY-REVIEW") == []
+    [u] = h.unjudged("DOC-LEGALITY-REVIEW")
+    assert (u.act, u.field) == (d.id, "data.doc_type")
+
+
+def test_doc_legality_review_dongqu_review_by_an_unknown_body_is_reported_not_judged() -> None:
+    h = History("dongqu-2012")
+    draft(h, normative=True, doc_type="规范性文件")
+    h.add(OUT, "D-1", "legality_reviewed", "2024-03-04 15:00", by="p-sfj", unit="u-sfj", body="司法局")
+    r = h.add(OUT, "D-1", "legality_reviewed", "2024-03-04 16:00", by="p-zcyj", unit="u-gov", body="研究中心")
+    sign(h, "2024-03-05 15:00")
+    assert h.violations("DOC-LEGALITY-REVIEW") == []  # 司法局 reads as legal; 研究中心 may be policy research
+    [u] = h.unjudged("DOC-LEGALITY-REVIEW")
+    assert (u.act, u.field, u.value) == (r.id, "data.body", "研究中心")
+
+
+def test_doc_annual_cap_changle_unknown_doc_type_is_reported_not_judged() -> None:
+    h = History("changle-2022")
+    for i in range(1, 6):
+        _normative(h, f"D-{i}", f"2024-0{i}-05")
+    d = draft(h, "D-6", "2024-07-05 09:00", doc_type="暂行规定")
+    sign(h, "2024-07-05 15:00", "D-6")
+    assert h.violations("DOC-ANNUAL-CAP") == []
+    assert [u.act for u in h.unjudged("DOC-ANNUAL-CAP")] == [d.id]
+
+
+def test_doc_annual_cap_changle_issuer_office_in_chinese_counts_for_the_office() -> None:
+    h = History("changle-2022")
+    for i in range(1, 12):
+        _normative(h, f"O-{i}", f"2024-{i:02d}-08", issuer="县政府办公室")
+    [v] = h.violations("DOC-ANNUAL-CAP")
+    assert v.case == "O-11"
+
+
+def test_doc_seal_approval_changle_unknown_seal_word_is_judged_when_both_readings_agree() -> None:
+    h = History("changle-2022")
+    draft(h)
+    sign(h, "2024-03-05 15:00")
+    h.add(OUT, "D-1", "sealed", "2024-03-06 09:00", by="p-csec", unit="u-office", seal="钢印", approved_by="p-head")
+    assert h.violations("DOC-SEAL-APPROVAL") == [] and h.unjudged("DOC-SEAL-APPROVAL") == []
+
+
+def test_doc_seal_approval_changle_unknown_seal_word_where_the_readings_differ_is_reported_not_judged() -> None:
+    # 县政府印章: head, vice head or office director; 县长印章: the head (or the delegated director).
+    h = History("changle-2022")
+    draft(h)
+    sign(h, "2024-03-05 15:00")
+    s = h.add(OUT, "D-1", "sealed", "2024-03-06 09:00", by="p-csec", unit="u-office", seal="名章", approved_by="p-vh1")
+    assert h.violations("DOC-SEAL-APPROVAL") == []
+    [u] = h.unjudged("DOC-SEAL-APPROVAL")
+    assert (u.act, u.field, u.value) == (s.id, "data.seal", "名章")
+
+
+def test_doc_seal_approval_changle_chinese_personal_seal_word_reads_as_the_heads_seal() -> None:
+    h = History("changle-2022")
+    draft(h)
+    sign(h, "2024-03-05 15:00")
+    h.add(OUT, "D-1", "sealed", "2024-03-06 09:00", by="p-csec", unit="u-office", seal="县长名章", approved_by="p-vh1")
+    [v] = h.violations("DOC-SEAL-APPROVAL")
+    assert "个人印章" in v.message_zh
+
+
+def test_doc_classified_destruction_dongqu_unknown_classification_is_reported_not_judged() -> None:
+    h = History("dongqu-2012")
+    r = incoming(h, classification="限国内")
+    h.add(
+        IN,
+        "R-1",
+        "destroyed",
+        "2024-05-04 09:00",
+        by="p-csec",
+        unit="u-office",
+        approved_by="p-od",
+        witnesses=["p-sec"],
+    )
+    assert h.violations("DOC-CLASSIFIED-DESTRUCTION") == []
+    [u] = h.unjudged("DOC-CLASSIFIED-DESTRUCTION")
+    assert (u.act, u.field, u.value) == (r.id, "data.classification", "限国内")
+
+
+def test_doc_classified_destruction_dongqu_internal_document_is_not_classified() -> None:
+    h = History("dongqu-2012")
+    incoming(h, classification="内部")
+    h.add(
+        IN,
+        "R-1",
+        "destroyed",
+        "2024-05-04 09:00",
+        by="p-csec",
+        unit="u-office",
+        approved_by="p-od",
+        witnesses=["p-sec"],
+    )
+    assert h.violations("DOC-CLASSIFIED-DESTRUCTION") == [] and h.unjudged() == []
+
+
 # ==== robustness ===========================================================================
 
 

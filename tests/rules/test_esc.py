@@ -135,6 +135,23 @@ def test_esc_skip_level_not_checked_in_a_pack_that_does_not_cite_it() -> None:
     assert h.violations("ESC-SKIP-LEVEL") == []
 
 
+def test_esc_skip_level_yiyuan_head_named_by_the_posts_title_is_recognised() -> None:
+    h = History("yiyuan")
+    _file(h)
+    fw = h.add("request", "R-1", "forwarded", "2024-03-05 10:00", by="p-fgj", unit="u-fgj", to="县长")
+    [v] = h.violations("ESC-SKIP-LEVEL")
+    assert fw.id in v.evidence
+
+
+def test_esc_skip_level_yiyuan_addressee_the_org_chart_cannot_resolve_is_reported_not_judged() -> None:
+    h = History("yiyuan")
+    _file(h)
+    fw = h.add("request", "R-1", "forwarded", "2024-03-05 10:00", by="p-fgj", unit="u-fgj", to="王县长")
+    assert h.violations("ESC-SKIP-LEVEL") == []
+    assert {u.rule for u in h.unjudged()} == {"ESC-SKIP-LEVEL", "ESC-MULTI-HEAD", "ESC-DIRECT-TO-LEADER"}
+    assert {(u.act, u.field, u.value) for u in h.unjudged()} == {(fw.id, "data.to", "王县长")}
+
+
 # ---- ESC-EMERGENCY-FOLLOWUP --------------------------------------------------------------
 
 

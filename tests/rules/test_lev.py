@@ -394,6 +394,43 @@ def test_lev_cover_conflict_not_checked_in_a_pack_that_does_not_cite_it() -> Non
     assert h.violations("LEV-COVER-CONFLICT") == []
 
 
+def test_lev_filed_with_office_dongqu_office_named_in_chinese_is_read() -> None:
+    h = History("dongqu-2012")
+    leave(h, "p-vh1", "2024-03-05 08:00", "2024-03-06 18:00")
+    act(h, "approved", "2024-02-27 10:00", "p-head")
+    act(h, "filed", "2024-02-27 11:00", "p-vh1", office="区政府办公室")
+    assert "LEV-FILED-WITH-OFFICE" not in {r for r, _ in rules_of(h.tick("2024-03-10 00:00"))}
+    assert h.violations("LEV-FILED-WITH-OFFICE") == []
+
+
+def test_lev_filed_with_office_dongqu_office_outside_the_vocabulary_is_reported_not_judged() -> None:
+    h = History("dongqu-2012")
+    leave(h, "p-vh1", "2024-03-05 08:00", "2024-03-06 18:00")
+    act(h, "approved", "2024-02-27 10:00", "p-head")
+    f = act(h, "filed", "2024-02-27 11:00", "p-vh1", office="综合科")
+    assert "LEV-FILED-WITH-OFFICE" not in {r for r, _ in rules_of(h.tick("2024-03-10 00:00"))}
+    assert h.violations("LEV-FILED-WITH-OFFICE") == []
+    [u] = h.unjudged("LEV-FILED-WITH-OFFICE")
+    assert (u.act, u.field, u.value) == (f.id, "data.office", "综合科")
+
+
+def test_lev_approval_chain_yiyuan_staff_on_shijia_goes_to_the_division_head() -> None:
+    # 机关工作人员因私事不能正常工作的，必须向单位或科室负责人请假: the reason says 事假, no flag.
+    h = History("yiyuan")
+    req = leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 12:00", reason="事假")
+    appr = act(h, "approved", "2024-02-27 10:00", "p-vh1")
+    [v] = h.violations("LEV-APPROVAL-CHAIN")
+    assert set(v.evidence) == {req.id, appr.id}
+
+
+def test_lev_approval_chain_yiyuan_staff_leave_with_an_unreadable_reason_is_reported_not_judged() -> None:
+    h = History("yiyuan")
+    req = leave(h, "p-staff", "2024-03-05 08:00", "2024-03-05 12:00", reason="外出")
+    act(h, "approved", "2024-02-27 10:00", "p-vh1")
+    assert h.violations("LEV-APPROVAL-CHAIN") == []
+    assert [(u.act, u.field) for u in h.unjudged("LEV-APPROVAL-CHAIN")] == [(req.id, "data.reason")]
+
+
 # ---- LEV-DUTY-DELEGATE (yiyuan:第十六条) -------------------------------------------------------
 def test_lev_duty_delegate_yiyuan_personal_leave_without_a_stand_in_is_recorded_and_flagged() -> None:
     h = History("yiyuan")

@@ -539,6 +539,42 @@ def test_mtg_topic_approval_dongqu_topic_proposed_by_a_vice_head_skips_the_vice_
     assert h.violations("MTG-TOPIC-APPROVAL") == []
 
 
+def test_mtg_topic_approval_dongqu_step_in_chinese_fills_the_step() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    acts = _dongqu_chain(h, skip="director_reviewed")
+    step(h, "棚改项目", "主任初审", "2024-03-02 12:30", by="p-od")
+    convene(h)
+    discuss(h, "棚改项目")
+    assert acts and h.violations("MTG-TOPIC-APPROVAL") == []
+
+
+def test_mtg_topic_approval_dongqu_unknown_step_that_may_be_the_missing_one_is_reported_not_judged() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_chain(h, skip="director_reviewed")
+    odd = step(h, "棚改项目", "主任把关", "2024-03-02 12:30", by="p-od")
+    convene(h)
+    discuss(h, "棚改项目")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+    [u] = h.unjudged("MTG-TOPIC-APPROVAL")
+    assert (u.act, u.field, u.value) == (odd.id, "data.step", "主任把关")
+
+
+def test_mtg_topic_approval_dongqu_unknown_step_by_someone_who_fills_no_missing_step_does_not_excuse_it() -> None:
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_chain(h, skip="director_reviewed")
+    step(h, "棚改项目", "材料核对", "2024-03-02 12:30", by="p-staff")
+    convene(h)
+    discuss(h, "棚改项目")
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == ["director_reviewed:missing"]
+
+
 # ---- MTG-PREREQUISITES ----------------------------------------------------------------------
 STEPS = ("public_participation", "expert_review", "risk_assessment", "legality_review")
 
@@ -606,6 +642,26 @@ def test_mtg_prerequisites_ordinary_topic_needs_no_steps() -> None:
     convene(h)
     discuss(h, "日常事项")
     assert h.violations("MTG-PREREQUISITES") == []
+
+
+def test_mtg_prerequisites_changle_unknown_steps_as_many_as_the_missing_ones_are_reported_not_judged() -> None:
+    h = History("changle-2022")
+    _major(h, STEPS[:3])
+    odd = step(h, "水价调整", "合法性初审", "2024-02-06 10:00", by="p-sfj")
+    assert h.violations("MTG-PREREQUISITES") == []
+    assert [u.act for u in h.unjudged("MTG-PREREQUISITES")] == [odd.id]
+
+
+def test_mtg_prerequisites_changle_fewer_unknown_steps_than_missing_ones_is_flagged() -> None:
+    h = History("changle-2022")
+    schedule(h)
+    topic(h, "水价调整", "2024-02-01 10:00", major_decision=True)
+    step(h, "水价调整", "公众参与", "2024-02-02 10:00", by="p-fgj")
+    step(h, "水价调整", "某种论证", "2024-02-03 10:00", by="p-fgj")
+    convene(h)
+    discuss(h, "水价调整")
+    [v] = h.violations("MTG-PREREQUISITES")
+    assert v.detail["missing"] == ["expert_review", "risk_assessment", "legality_review"]
 
 
 def test_mtg_prerequisites_not_checked_in_a_pack_that_does_not_cite_it() -> None:

@@ -204,6 +204,21 @@ def test_svc_time_limit_yiyuan_request_without_a_time_limit_is_not_checked() -> 
     assert h.violations("SVC-TIME-LIMIT") == []
 
 
+def test_svc_time_limit_yiyuan_request_without_a_time_limit_is_reported_not_judged() -> None:
+    h = History("yiyuan")
+    rec = _receive(h)
+    h.add("service_request", "S-1", "completed", "2024-05-01 10:00")
+    [u] = h.unjudged("SVC-TIME-LIMIT")
+    assert (u.act, u.field, u.value) == (rec.id, "data.time_limit_working_days", "")
+
+
+def test_svc_time_limit_yiyuan_negative_time_limit_is_reported_not_judged() -> None:
+    h = History("yiyuan")
+    rec = _receive(h, time_limit_working_days=-3)
+    [u] = h.unjudged("SVC-TIME-LIMIT")
+    assert (u.act, u.value) == (rec.id, "-3")
+
+
 def test_svc_time_limit_not_checked_in_a_pack_that_does_not_cite_it() -> None:
     h = History("standardization")
     _receive(h, time_limit_working_days=3)

@@ -265,6 +265,14 @@ def test_deadline_met_passes_and_a_bare_date_is_the_end_of_that_day() -> None:
     assert h.tick("2024-04-01 00:00") == []
 
 
+def test_deadline_whose_due_field_is_not_a_time_is_reported_not_judged() -> None:
+    h = county(pack(PERMIT))
+    first = proc(h, "P-1", "Confirmation of receipt", "2024-03-01 10:00", **{"case:deadline": "next week"})
+    assert h.violations("T-PERMIT-BY-DEADLINE") == [] and h.tick("2024-04-01 00:00") == []
+    [u] = h.unjudged("T-PERMIT-BY-DEADLINE")
+    assert (u.act, u.field, u.value, u.pack) == (first.id, "data.case:deadline", "next week", "t-pack")
+
+
 def test_deadline_missing_act_is_recorded_by_the_clock_and_flagged() -> None:
     h = county(pack(PERMIT))
     first = proc(h, "P-1", "Confirmation of receipt", "2024-03-01 10:00", **{"case:deadline": "2024-03-10"})

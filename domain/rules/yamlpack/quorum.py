@@ -55,6 +55,16 @@ def build(spec: RuleSpec) -> Rule:
             pv, pact = _field_ref(ctx, pref, a, spec.sel, "present_field.of")
             mv, mact = _field_ref(ctx, mref, a, spec.sel, "members_field.of")
             present, members = _count(pv), _count(mv)
+            for v, act, ref in ((pv, pact, pref), (mv, mact, mref)):
+                if v is not MISSING and v is not None and _count(v) is None and act is not None:
+                    fname = ref if isinstance(ref, str) else ref["field"]
+                    ctx.cannot_judge(
+                        act,
+                        f"data.{fname}",
+                        f"人数字段 {fname} 的值“{v}”无法识别为人数或名单，无法判断是否达到法定人数",
+                        f"{fname} holds {v!r}, neither a count nor a list: cannot judge the quorum",
+                        value=v,
+                    )
             if present is None or members is None or members <= 0:
                 continue
             if has_quorum(present, members, frac, strict=strict):  # type: ignore[arg-type]

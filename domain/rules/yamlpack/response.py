@@ -120,6 +120,14 @@ def build_deadline(spec: RuleSpec) -> Rule:
                 return
             due = _due_time(raw, ctx.org.tz)
             if due is None:
+                if raw is not None:
+                    ctx.cannot_judge(
+                        a,
+                        f"data.{fld}",
+                        f"期限字段 {fld} 的值“{raw}”无法识别为日期或时间，无法判断是否逾期",
+                        f"due field {fld} holds {raw!r}, which is not a date or time: cannot tell the deadline",
+                        value=raw,
+                    )
                 return
             yield Due(
                 a,
