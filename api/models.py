@@ -79,11 +79,24 @@ class LineErrorOut(BaseModel):
     message_en: str
 
 
+class LineWarningOut(BaseModel):
+    """An imported line with a value some rules cannot read: they cannot judge that act."""
+
+    source: str
+    line: int
+    field: str
+    value: str
+    rules: list[str]
+    message_zh: str
+    message_en: str
+
+
 class ImportOut(BaseModel):
     imported: int
     duplicate: int
     rejected: int
     rejected_lines: list[LineErrorOut]
+    warnings: list[LineWarningOut] = Field(default_factory=list)
 
 
 # ---- cases ---------------------------------------------------------------------------------
@@ -182,6 +195,30 @@ class ViolationsPage(BaseModel):
         description="Jurisdictions in scope whose cases are not judged now (a pack that does not compile, none "
         "adopted …): for them an empty list is not a clean audit. Also in the Ledger-Unjudged header.",
     )
+    unjudged_acts: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per rule, how many acts (matching the filters) it could not judge: a value outside "
+        "what the rule reads (无法判断); the acts themselves: GET /unjudged",
+    )
+
+
+class UnjudgedOut(BaseModel):
+    """An act a rule could not judge (无法判断), and why."""
+
+    rule: str
+    family: str
+    pack: str
+    severity: str
+    jurisdiction: str
+    case: str
+    kind: str
+    unit: str | None
+    act: str
+    field: str
+    value: str
+    at: str
+    reason_zh: str
+    reason_en: str
 
 
 class ViolationDetail(ViolationOut):
@@ -292,6 +329,11 @@ class RuleOut(BaseModel):
     title_en: str
     kinds: list[str]
     scope: str
+    reads: list[str] = Field(
+        default_factory=list,
+        description="Data fields read through a vocabulary (kind.act.field): a value outside it leaves the rule "
+        "unable to judge the act, which is reported (GET /unjudged) rather than skipped",
+    )
     packs: dict[str, Citation]
     article: str | None = Field(default=None, description="With ?pack=: the article of that pack")
     params: dict[str, Any] | None = Field(default=None, description="With ?pack=: that pack's parameters")

@@ -2,7 +2,9 @@
 
 Batched (many acts per transaction), idempotent by act id (a file imported twice stores
 each act once), with a progress bar on a terminal. A bad line is reported with its line
-number and field and stores nothing; the other lines still import.
+number and field and stores nothing; the other lines still import. A stored act with a value
+that rules in force cannot read (a ``doc_type`` outside the vocabulary …) is imported and
+reported as a warning naming the line, the field, the value and those rules.
 """
 
 from __future__ import annotations
@@ -46,6 +48,27 @@ class LineError:
 
 
 @dataclass
+class LineWarning:
+    """An imported line with a value some rules cannot read (无法判断): where, which value, which rules."""
+
+    source: str
+    line: int
+    field: str
+    value: str
+    rules: tuple[str, ...]
+    message_zh: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message_en} — {self.message_zh}"
+
+    def as_dict(self) -> dict[str, Any]:
+        d = self.__dict__.copy()
+        d["rules"] = list(self.rules)
+        return d
+
+
+@dataclass
 class ImportResult:
     """What an import did (导入结果)."""
 
@@ -53,12 +76,14 @@ class ImportResult:
     duplicate: int = 0
     rejected: list[LineError] = field(default_factory=list)
     stored: list[Act] = field(default_factory=list)
+    warnings: list[LineWarning] = field(default_factory=list)
 
     def merge(self, other: ImportResult) -> None:
         self.imported += other.imported
         self.duplicate += other.duplicate
         self.rejected.extend(other.rejected)
         self.stored.extend(other.stored)
+        self.warnings.extend(other.warnings)
 
     def summary(self) -> dict[str, int]:
         return {"imported": self.imported, "duplicate": self.duplicate, "rejected": len(self.rejected)}
@@ -179,6 +204,8 @@ class Importer:
             return
         pending.append(act)
         numbers.append(n)
+        for w in self.validator.warnings(act):
+            res.warnings.append(LineWarning(source, n, w.field, w.value, w.rules, w.message_zh, w.message_en))
 
     def _append(self, acts: list[Act], numbers: list[int], source: str, res: ImportResult) -> None:
         """Append one batch; an id reused with another body rejects that line only."""

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from domain.acts import Act, OrgRefs, validate_act
 from domain.errors import ActError
 from domain.org import OrgChart
+from domain.rules.vocabulary import ValueWarning, value_warnings
 from ledger.store import Ledger
 
 
@@ -154,6 +155,12 @@ class BatchValidator:
         if act.kind == "org":
             self._own_org(j).apply(act)
         return act
+
+    def warnings(self, act: Act) -> list[ValueWarning]:
+        """Values of an accepted act that rules in force cannot read (the import's warnings)."""
+        if act.kind == "org":
+            return []
+        return value_warnings(act, self.org(act.jurisdiction))
 
     def batch_stored(self) -> None:
         """The accepted acts are stored now: forget their ids (the store answers from here on)."""

@@ -6,14 +6,15 @@ touched — every case of a jurisdiction whose org chart or pack changed, and th
 jurisdiction-wide rules when a case of their kinds changed. The view rows and the tracking
 position (the library's tracking table) are written in ONE transaction, so a follower that
 stops anywhere resumes exactly where it stopped, and a full rebuild gives the identical
-tables (violations are a deterministic function of the stored acts).
+tables (violations are a deterministic function of the stored acts). The acts a rule could
+not judge (:mod:`projections.unjudged`) are kept beside the violations in the same way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -23,11 +24,12 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from domain.acts import Act
 from domain.calendar import WorkCalendar
-from domain.rules.base import Case, Violation
+from domain.rules.base import Case, Unjudged, Violation
 from domain.rules.engine import Evaluator, group_cases
 from domain.state import CaseState, case_state
 from ledger import codec
 from ledger.store import Ledger, _col
+from projections import unjudged
 from projections.columns import C_COLUMNS, V_COLUMNS
 
 NAME = "audit"
@@ -106,6 +108,21 @@ class Changes:
 
     cases: dict[tuple[str, str], tuple[list[Violation], CaseState | None]]
     jurisdiction_rules: dict[str, list[Violation]]
+    #: The acts rules could not judge, per case and per jurisdiction (jurisdiction-wide rules).
+    unjudged: dict[tuple[str, str], list[Unjudged]] = field(default_factory=dict)
+    jurisdiction_unjudged: dict[str, list[Unjudged]] = field(default_factory=dict)
+
+    def case(self, j: str, ev: Evaluator, c: Case) -> None:
+        """Judge one case into these changes."""
+        res = ev.judge_case(c)
+        self.cases[(j, c.id)] = (res.violations, case_state(c))
+        self.unjudged[(j, c.id)] = res.unjudged
+
+    def jurisdiction(self, j: str, ev: Evaluator, cases: Iterable[Case]) -> None:
+        """Judge the jurisdiction-wide rules into these changes."""
+        res = ev.judge_jurisdiction(cases)
+        self.jurisdiction_rules[j] = res.violations
+        self.jurisdiction_unjudged[j] = res.unjudged
 
 
 class AuditProjection:
@@ -120,6 +137,7 @@ class AuditProjection:
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.t_v = f"{prefix}{VIOLATIONS}"
         self.t_c = f"{prefix}{CASES}"
+        self.t_u = f"{prefix}{unjudged.TABLE}"
         self.t_tracking = f"{prefix}{getattr(self.tracking, 'tracking_table_name', 'tracking')}"
         self._drop_views_without_state()
         with ledger.datastore.transaction(commit=True) as c:
@@ -130,6 +148,8 @@ class AuditProjection:
                     .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
                     .replace(f" ON {CASES} ", f" ON {self.t_c} ")
                 )
+            for s in unjudged.ddl(self.t_u):
+                c.execute(s)
         self._evaluators: dict[str, tuple[int, Evaluator]] = {}
 
     def _drop_views_without_state(self) -> None:
@@ -190,16 +210,14 @@ class AuditProjection:
                     a for a in self.ledger.iter_acts(j) if a.kind != "org" and a.kind not in UNVIEWED_KINDS
                 )
                 for c in cases:
-                    changes.cases[(j, c.id)] = (ev.case_violations(c), case_state(c))
-                changes.jurisdiction_rules[j] = ev.jurisdiction_violations(cases)
+                    changes.case(j, ev, c)
+                changes.jurisdiction(j, ev, cases)
                 continue
             for case_id in sorted(touched[j]):
-                hist = self.ledger.case_history(j, case_id)
-                c = Case.of(hist)
-                changes.cases[(j, case_id)] = (ev.case_violations(c), case_state(c))
+                changes.case(j, ev, Case.of(self.ledger.case_history(j, case_id)))
             kinds = ev.jurisdiction_kinds()
             if kinds and any(a.kind in kinds for _n, a in notes if a.jurisdiction == j):
-                changes.jurisdiction_rules[j] = ev.jurisdiction_violations(self._cases_of_kinds(j, kinds))
+                changes.jurisdiction(j, ev, self._cases_of_kinds(j, kinds))
         self._save(changes, notes[-1][0])
 
     def _cases_of_kinds(self, j: str, kinds: Iterable[str]) -> list[Case]:
@@ -220,6 +238,11 @@ class AuditProjection:
         ccols = ",".join(C_COLUMNS)
         vins = led.sql(f"INSERT INTO {self.t_v} ({vcols}) VALUES ({','.join('?' * len(V_COLUMNS))})")
         cins = led.sql(f"INSERT INTO {self.t_c} ({ccols}) VALUES ({','.join('?' * len(C_COLUMNS))})")
+        uins = led.sql(
+            f"INSERT INTO {self.t_u} ({','.join(unjudged.COLUMNS)}) VALUES ({','.join('?' * len(unjudged.COLUMNS))})"
+        )
+        urows = [r for us in ch.unjudged.values() for r in unjudged.rows(us, "case")]
+        urows += [r for us in ch.jurisdiction_unjudged.values() for r in unjudged.rows(us, "jurisdiction")]
         vrows: list[tuple[Any, ...]] = []
         crows: list[tuple[Any, ...]] = []
         for (_j, _cid), (vs, st) in ch.cases.items():
@@ -230,6 +253,7 @@ class AuditProjection:
             vrows.extend(violation_row(v, "jurisdiction") for v in vs)
         with led.datastore.transaction(commit=True) as c:
             if reset:
+                c.execute(f"DELETE FROM {self.t_u}")
                 c.execute(f"DELETE FROM {self.t_v}")
                 c.execute(f"DELETE FROM {self.t_c}")
                 c.execute(led.sql(f"DELETE FROM {self.t_tracking} WHERE application_name=?"), [self.name])
@@ -251,12 +275,21 @@ class AuditProjection:
                             led.sql(f"DELETE FROM {self.t_c} WHERE jurisdiction=? AND case_id IN ({marks})"),
                             [j, *chunk],
                         )
+                        c.execute(
+                            led.sql(
+                                f"DELETE FROM {self.t_u} WHERE jurisdiction=? AND scope='case' AND case_id IN ({marks})"
+                            ),
+                            [j, *chunk],
+                        )
                 for j in ch.jurisdiction_rules:
                     c.execute(led.sql(f"DELETE FROM {self.t_v} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])
+                    c.execute(led.sql(f"DELETE FROM {self.t_u} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])
             if vrows:
                 c.executemany(vins, vrows)
             if crows:
                 c.executemany(cins, crows)
+            if urows:
+                c.executemany(uins, urows)
             self.tracking._insert_tracking(c, Tracking(self.name, position))
 
     # ---- rebuilding ---------------------------------------------------------------------
@@ -281,8 +314,8 @@ class AuditProjection:
             ev = self.evaluator(j)
             cases = group_cases(a for a in acts if a.kind != "org" and a.kind not in UNVIEWED_KINDS)
             for c in cases:
-                changes.cases[(j, c.id)] = (ev.case_violations(c), case_state(c))
-            changes.jurisdiction_rules[j] = ev.jurisdiction_violations(cases)
+                changes.case(j, ev, c)
+            changes.jurisdiction(j, ev, cases)
         self._save(changes, stop, reset=True)
         return n
 
@@ -292,10 +325,19 @@ class AuditProjection:
 
         return query_violations(self, **filters)
 
-    def table_snapshot(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """Both tables, sorted (to compare a rebuild with the incremental result)."""
+    def unjudged_counts(self, **filters: Any) -> dict[str, int]:
+        """How many acts each rule could not judge (:func:`projections.unjudged.counts`)."""
+        return unjudged.counts(self, **filters)
+
+    def table_snapshot(self) -> tuple[list[tuple[Any, ...]], ...]:
+        """The tables, sorted (to compare a rebuild with the incremental result)."""
         v = self.ledger.query(f"SELECT {','.join(V_COLUMNS)} FROM {self.t_v} ORDER BY id")
         c = self.ledger.query(f"SELECT {','.join(C_COLUMNS)} FROM {self.t_c} ORDER BY jurisdiction, case_id")
-        return [tuple(_col(r, k, i) for i, k in enumerate(V_COLUMNS)) for r in v], [
-            tuple(_col(r, k, i) for i, k in enumerate(C_COLUMNS)) for r in c
-        ]
+        u = self.ledger.query(
+            f"SELECT {','.join(unjudged.COLUMNS)} FROM {self.t_u} ORDER BY jurisdiction, rule, case_id, act_id, field"
+        )
+        return (
+            [tuple(_col(r, k, i) for i, k in enumerate(V_COLUMNS)) for r in v],
+            [tuple(_col(r, k, i) for i, k in enumerate(C_COLUMNS)) for r in c],
+            [tuple(_col(r, k, i) for i, k in enumerate(unjudged.COLUMNS)) for r in u],
+        )

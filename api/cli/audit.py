@@ -1,4 +1,4 @@
-"""``ledger tick | violations | rebuild | rules | status | bulletin`` — the clock and the audit views (审计)."""
+"""``ledger tick | violations | unjudged | rebuild | rules | status | bulletin`` — the clock and the audit views (审计)."""
 
 from __future__ import annotations
 
@@ -84,7 +84,9 @@ def violations_cmd(
     until: Annotated[str | None, typer.Option(help="Up to this business time")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
 ) -> None:
-    """List violations, each citing its article and evidence acts (违规清单).
+    """List violations, each citing its article and evidence acts (违规清单), and per rule how
+    many acts it could not judge (无法判断: a value outside what it reads — ``ledger unjudged``
+    lists them).
 
     Exits 3 (after the list) when a jurisdiction in scope is not judged — its own pack does
     not compile, or no pack is in force — and says which on stderr.
@@ -93,19 +95,20 @@ def violations_cmd(
         raise typer.BadParameter("table, json or csv", param_hint="--format")
     if state_ is not None and state_ not in STATES:
         raise typer.BadParameter(", ".join(STATES), param_hint="--state")
+    filters: dict[str, Any] = {
+        "rule": rule,
+        "family": family.upper() if family else None,
+        "case": case,
+        "unit": unit,
+        "severity": severity,
+        "since": parse_time(since, "--since") if since else None,
+        "until": parse_time(until, "--until") if until else None,
+        "jurisdiction": jurisdiction,
+    }
     with _ledger() as ledger:
         p = _projection(ledger, show=fmt == "table")
-        vs = p.violations(
-            rule=rule,
-            family=family.upper() if family else None,
-            case=case,
-            unit=unit,
-            severity=severity,
-            state=state_,
-            since=parse_time(since, "--since") if since else None,
-            until=parse_time(until, "--until") if until else None,
-            jurisdiction=jurisdiction,
-        )
+        vs = p.violations(**filters, state=state_)
+        not_judged = p.unjudged_counts(**filters) if state_ is None else {}
         unjudged = [st for st in _pack_statuses(ledger, jurisdiction) if not st.judged]
     rows = [{k: v.get(k) for k in VIOLATION_COLUMNS} for v in vs]
     if fmt == "json":
@@ -131,10 +134,27 @@ def violations_cmd(
                 (r["message"] if state.lang != "en" else r["message_en"])[:70],
             )
         out.print(t)
+    _print_unjudged_counts(not_judged, to_stderr=fmt != "table")
     for st in unjudged:  # never a silent empty list: say which jurisdictions were not judged, and why
         err.print(f"[yellow]{_msg(*st.messages)}[/yellow]")
     if unjudged:
         raise typer.Exit(3)
+
+
+def _print_unjudged_counts(counts: dict[str, int], *, to_stderr: bool) -> None:
+    """One line per rule that could not judge some acts (on stderr beside JSON/CSV output)."""
+    if not counts:
+        return
+    console = err if to_stderr else out
+    total = sum(counts.values())
+    console.print(
+        _msg(
+            f"另有 {total} 条行为规则无法判断（值不在规则词表中；详见 ledger unjudged）：",
+            f"{total} acts could not be judged by a rule (values outside its vocabulary; see ledger unjudged):",
+        )
+    )
+    for r, n in counts.items():
+        console.print(f"  {r}: {n}")
 
 
 def _pack_statuses(ledger: Any, jurisdiction: str | None, now: datetime | None = None) -> list[Any]:
@@ -144,6 +164,57 @@ def _pack_statuses(ledger: Any, jurisdiction: str | None, now: datetime | None =
 
     now = now or utcnow()
     return [pack_status(ledger.org(j), now) for j in ([jurisdiction] if jurisdiction else ledger.jurisdictions())]
+
+
+UNJUDGED_COLUMNS = ("rule", "pack", "jurisdiction", "case", "act", "field", "value", "at", "reason_zh", "reason_en")
+
+
+@app.command("unjudged")
+def unjudged_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    rule: Annotated[str | None, typer.Option(help="Rule ID, e.g. DOC-SIGNING-AUTHORITY")] = None,
+    family: Annotated[str | None, typer.Option(help="Family, e.g. DOC")] = None,
+    case: Annotated[str | None, typer.Option(help="Case id")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit id")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+) -> None:
+    """List the acts a rule could not judge, with the field, the value and why (无法判断)."""
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("table, json or csv", param_hint="--format")
+    from projections.unjudged import query
+
+    with _ledger() as ledger:
+        p = _projection(ledger, show=fmt == "table")
+        rows = query(
+            p,
+            rule=rule,
+            family=family.upper() if family else None,
+            case=case,
+            unit=unit,
+            jurisdiction=jurisdiction,
+        )
+    rows = [{k: r.get(k) for k in UNJUDGED_COLUMNS} for r in rows]
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=UNJUDGED_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        t = Table(title=_msg(f"无法判断 {len(rows)} 条", f"{len(rows)} not judged"))
+        for col in ("at", "rule", "case", "act", "field", "value", "reason"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(
+                str(r["at"])[:16],
+                r["rule"],
+                r["case"],
+                r["act"],
+                r["field"],
+                str(r["value"])[:20],
+                (r["reason_zh"] if state.lang != "en" else r["reason_en"])[:60],
+            )
+        out.print(t)
 
 
 @app.command("rebuild")

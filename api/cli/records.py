@@ -68,12 +68,17 @@ def import_cmd(
                 err.print(
                     f"[yellow]{bad.source}:{bad.line}[/yellow] {bad.field or '-'}: {_msg(bad.message_zh, bad.message_en)}"
                 )
+            for w in res.warnings:  # one line each, unwrapped: a script may grep them
+                err.print(
+                    f"[cyan]{w.source}:{w.line}[/cyan] {_msg('警告', 'warning')}: {_msg(w.message_zh, w.message_en)}",
+                    soft_wrap=True,
+                )
             total.merge(res)
-    s = total.summary()
+    s = {**total.summary(), "warnings": len(total.warnings)}
     out.print(
         _msg(
-            f"导入 {s['imported']} 条，重复 {s['duplicate']} 条，拒绝 {s['rejected']} 条",
-            f"imported {s['imported']}, duplicate {s['duplicate']}, rejected {s['rejected']}",
+            f"导入 {s['imported']} 条，重复 {s['duplicate']} 条，拒绝 {s['rejected']} 条，警告 {s['warnings']} 条",
+            f"imported {s['imported']}, duplicate {s['duplicate']}, rejected {s['rejected']}, warnings {s['warnings']}",
         )
     )
     if total.rejected:

@@ -237,6 +237,7 @@ def _import_result(res: ImportResult) -> dict[str, Any]:
         "duplicate": res.duplicate,
         "rejected": len(rej),
         "rejected_lines": [e.as_dict() for e in rej],
+        "warnings": [w.as_dict() for w in sorted(res.warnings, key=lambda w: w.line)],
     }
 
 

@@ -31,7 +31,7 @@ from api.errors import (
     not_found,
     parse_time,
 )
-from api.models import BulletinOut, FollowupIn, FollowupOut, JustifyIn, ViolationDetail, ViolationsPage
+from api.models import BulletinOut, FollowupIn, FollowupOut, JustifyIn, UnjudgedOut, ViolationDetail, ViolationsPage
 from api.services import STATUS_AFTER, Services, act_out, decode_cursor, encode_cursor, refuse_nul, services
 from domain.bulletin import bulletin, month_bounds
 from domain.errors import ActError
@@ -42,6 +42,7 @@ from domain.rules.engine import group_cases
 from domain.rules.packs import PACKS
 from domain.timeutil import format_datetime
 from ledger.validation import BatchValidator
+from projections import unjudged as unjudged_view
 from projections.queries import query_violations
 
 router = APIRouter(tags=["violations"], responses=COMMON)
@@ -165,6 +166,8 @@ def list_violations(
     if more and items:
         last = items[-1][0]
         nxt = encode_cursor(int(last["at_us"]), str(last["id"]), sort)
+    counted = {k: v for k, v in filters.items() if k not in ("ids", "descending", "state", "restrict")}
+    counted["restrict"] = list_filter(s, p, proj.t_u, unit_col="unit")
     unjudged = [
         st
         for st in (pack_status(s.ledger.org(x), s.now()) for x in ([j] if j else s.ledger.jurisdictions()))
@@ -178,7 +181,42 @@ def list_violations(
         "items": [_strip(v, st) for v, st in items],
         "next_cursor": nxt,
         "unjudged": [st.as_dict() for st in unjudged],
+        "unjudged_acts": unjudged_view.counts(proj, **counted) if status is None and state is None else {},
     }
+
+
+@router.get(
+    "/unjudged",
+    summary="Acts a rule could not judge (a value outside what it reads), with the field, value and why",
+    response_model=list[UnjudgedOut],
+)
+def list_unjudged(
+    rule: str | None = None,
+    family: str | None = None,
+    pack: str | None = None,
+    unit: str | None = None,
+    case: str | None = None,
+    jurisdiction: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    p: Principal = Depends(require(*READERS)),
+    s: Services = Depends(services),
+) -> Any:
+    j = p.jurisdiction_scope(jurisdiction)
+    p.check_unit_filter(unit)
+    rows = unjudged_view.query(
+        s.projection(),
+        jurisdiction=j,
+        rule=rule,
+        family=family.upper() if family else None,
+        pack=pack,
+        unit=unit,
+        case=case,
+        restrict=list_filter(s, p, s.projection().t_u, unit_col="unit"),
+    )
+    s.log_access(
+        p, "/unjudged", {"rule": rule, "family": family, "pack": pack, "unit": unit, "case": case}, [j] if j else None
+    )
+    return rows[:limit]
 
 
 def _violation(s: Services, p: Principal, vid: str) -> dict[str, Any]:

@@ -94,20 +94,23 @@ REASON = Vocabulary(
     ),
     match="contains",
 )
-#: ``filed.office`` (备案机关): a code, the office's unit id, or a name containing one of the keywords.
+#: ``filed.office`` (备案机关): a code, or a name containing one of the keywords — tried in this
+#: order, so 县委办公室 is the Party office and a bare 办公室 (standardization 篇一: the bureau's own
+#: office) the government office. A unit id reads as that unit's name (the government office's
+#: own id as ``gov_office``).
 OFFICE = Vocabulary(
     "filing_office",
     "备案机关",
     "office filed with",
     terms(
-        ("gov_office", "政府办公室", "the government office", ["政府办", "值班室"]),
         ("party_office", "党委办公室", "the Party committee office", ["委办", "党委办", "县委办公室", "区委办公室"]),
         ("org_dept", "组织部", "the organisation department", ["组织部"]),
+        ("gov_office", "政府办公室", "the government office", ["政府办", "值班室", "办公室"]),
     ),
     match="contains",
     ref="unit",
-    note="a bare 办公室 (the bureau's own office, standardization 篇一) reads as gov_office",
 )
+
 
 KIND = CaseKind(
     "leave",

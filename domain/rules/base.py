@@ -377,6 +377,9 @@ class Rule:
     obligations: ObligationFn | None = None
     scope: Literal["case", "jurisdiction"] = "case"
     doc: str = ""
+    #: The data fields read through a vocabulary (``kind.act.field``) whose values outside it
+    #: leave this rule unable to judge the act — the importer names the rule in its warnings.
+    reads: tuple[str, ...] = ()
 
     def params_for(self, pack: str) -> Mapping[str, Any]:
         c = self.citations.get(pack)
@@ -395,6 +398,7 @@ class Rule:
             "title_en": self.title_en,
             "kinds": list(self.kinds),
             "scope": self.scope,
+            "reads": list(self.reads),
             "packs": {
                 p: {"article": f"{p}:{c.article}", "params": dict(c.params), "note": c.note}
                 for p, c in self.citations.items()
@@ -411,6 +415,7 @@ def rule(
     kinds: Sequence[str],
     cites: Mapping[str, Citation | str],
     scope: Literal["case", "jurisdiction"] = "case",
+    reads: Sequence[str] = (),
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule beside its check::
 
@@ -435,6 +440,7 @@ def rule(
             check=fn,
             scope=scope,
             doc=(fn.__doc__ or "").strip(),
+            reads=tuple(reads),
         )
 
     return deco

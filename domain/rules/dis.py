@@ -283,6 +283,7 @@ def dis_five_bans_escalation(ctx: Context) -> Iterator[Finding]:
     zh="有一票否决情形的单位或其负责人被评为先进、优秀",
     en="Unit with a one-vote-veto condition (or its heads) rated advanced/excellent",
     kinds=("discipline",),
+    reads=("discipline.rated.rating",),
     cites={"yiyuan": cite("第二十二条", min_score=80)},
     scope="jurisdiction",
 )

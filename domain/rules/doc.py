@@ -219,6 +219,7 @@ def doc_handling_deadline(ctx: Context) -> Iterator[Due]:
     zh="发文办理环节缺失或顺序错误",
     en="Outgoing document skipped a step or took steps out of order",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.drafted.issuer",),
     cites={"dongqu-2012": cite("第九十一条, 第九十四条, 第九十八条")},
 )
 def doc_outgoing_sequence(ctx: Context) -> Iterator[Finding]:
@@ -290,6 +291,7 @@ def doc_outgoing_sequence(ctx: Context) -> Iterator[Finding]:
     zh="涉及其他单位或分管领导的文稿未经会签",
     en="Draft not countersigned by the units or vice heads it concerns",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.drafted.issuer",),
     cites={
         "yiyuan": cite("第九条", before="signed", vice_heads=False),
         "dongqu-2012": cite("第九十三条", before="submitted_to_office", vice_heads=False),
@@ -379,6 +381,7 @@ def doc_countersign(ctx: Context) -> Iterator[Finding]:
     zh="签发人无相应签发权限",
     en="Document signed by someone without the authority for its type",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.drafted.doc_type", "outgoing_document.drafted.issuer"),
     cites={
         "changle-2022": cite("六十", **table_params(CHANGLE_TABLE, CHANGLE_VETTING)),
         "dongqu-2012": cite("第九十五条", **table_params(DONGQU_TABLE, DONGQU_VETTING)),
@@ -466,6 +469,7 @@ def doc_approval_complete(ctx: Context) -> Iterator[Finding]:
     zh="规范性文件未经合法性（公平竞争）审查即签发",
     en="Normative document signed without legality (fair-competition) review",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.drafted.doc_type", "outgoing_document.legality_reviewed.body"),
     cites={
         "changle-2022": cite("二十, 五十八", reviews=("legal",), fair_competition=True),
         "dongqu-2012": cite("第二十四条, 第九十四条", reviews=("legal", "policy_research"), fair_competition=False),
@@ -534,6 +538,7 @@ def doc_legality_review(ctx: Context) -> Iterator[Finding]:
     zh="年度规范性文件发文数量超限",
     en="Annual cap on normative documents exceeded",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.drafted.doc_type", "outgoing_document.drafted.issuer"),
     cites={"changle-2022": cite("五十六", government_per_year=5, office_per_year=10)},
     scope="jurisdiction",
 )
@@ -554,13 +559,15 @@ def doc_annual_cap(ctx: Context) -> Iterator[Finding]:
         drafted = c.first("drafted")
         if drafted is None or drafted.get("implements_higher") is True:
             continue
+        kind = known_issuer(ctx, drafted)
+        if kind not in ("government", "office"):
+            continue
         normative = is_normative(drafted)
         if normative is None:
             if ctx.params_at(drafted.at) is not None:
                 note_unknown_doc_type(ctx, drafted, "是否计入规范性文件年度数量", "whether it counts towards the cap")
             continue
-        kind = known_issuer(ctx, drafted) if normative else None
-        if kind not in ("government", "office"):
+        if not normative:
             continue
         issued = c.first("signed") or c.first("distributed")
         if issued is None or ctx.params_at(issued.at) is None:
@@ -626,6 +633,7 @@ def doc_advance_submission(ctx: Context) -> Iterator[Due]:
     zh="用印未经批准或先于签发、登记",
     en="Seal used without authorized approval, or before signing/registration",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.sealed.seal",),
     cites={
         "changle-2022": cite(
             "六十三",
@@ -669,6 +677,7 @@ def doc_seal_approval(ctx: Context) -> Iterator[Finding]:
     zh="公文销毁未经批准、登记或监销不足",
     en="Document destroyed without approval, registration or enough witnesses",
     kinds=("incoming_document", "outgoing_document"),
+    reads=("outgoing_document.drafted.classification", "incoming_document.received.classification"),
     cites={"dongqu-2012": cite("第九十条, 第九十八条", min_witnesses=2)},
 )
 def doc_classified_destruction(ctx: Context) -> Iterator[Finding]:
@@ -739,6 +748,7 @@ def doc_classified_destruction(ctx: Context) -> Iterator[Finding]:
     zh="部门越权向下级政府行文或内设机构对外行文",
     en="Department directive to a lower government without approval, or a division issuing externally",
     kinds=("outgoing_document",),
+    reads=("outgoing_document.drafted.issuer",),
     cites={"changle-2022": cite("六十一")},
 )
 def doc_directive_downward(ctx: Context) -> Iterator[Finding]:

@@ -26,7 +26,7 @@ from domain.timeutil import end_of_day, format_datetime, local_date
 # ---- helpers (candidates for domain/org.py or templates.py) ------------------------------
 
 
-def _post(org: OrgChart, ref: object, at: datetime) -> Post | None:
+def addressee_post(org: OrgChart, ref: object, at: datetime) -> Post | None:
     """The post an addressee meant at ``at`` — a post id, a person id (the post held then), or a
     post's title when exactly one post has it (县长); None for units, blanks and unknowns."""
     if not isinstance(ref, str) or not ref:
@@ -41,14 +41,19 @@ def _post(org: OrgChart, ref: object, at: datetime) -> Post | None:
     return post
 
 
+def addressee_known(org: OrgChart, to: str, at: datetime) -> bool:
+    """Whether an addressee names something of the org chart: a post (or a unique post title),
+    a person or a unit."""
+    return addressee_post(org, to, at) is not None or to in org.units or to in org.people
+
+
 def _unreadable_addressee(ctx: Context, a: Act) -> bool:
     """Whether ``a.to`` names nothing the org chart knows (no post, person, unit or unique post
     title): then the rule cannot tell whom it went to, and says so."""
     to = a.get("to")
     if not isinstance(to, str) or not to.strip():
         return False
-    org = ctx.org
-    if _post(org, to, a.at) is not None or to in org.units or to in org.people:
+    if addressee_known(ctx.org, to, a.at):
         return False
     ctx.cannot_judge(
         a,
@@ -157,7 +162,7 @@ def skipped_forwards(ctx: Context) -> list[tuple[Act, list[str]]]:
     for fw in ctx.c.all("forwarded"):
         if _unreadable_addressee(ctx, fw):
             continue
-        to_post = _post(ctx.org, fw.get("to"), fw.at)
+        to_post = addressee_post(ctx.org, fw.get("to"), fw.at)
         to_head = head is not None and to_post is not None and to_post.id == head.id
         if not (_is_principal(ctx.org, fw.get("to"), fw.at) or to_head):
             continue
@@ -189,6 +194,7 @@ def _emergency(ctx: Context) -> bool:
     zh="越过分管领导直接向主要领导请示汇报",
     en="Request reached the principal leader without the leader in charge's opinion",
     kinds=("request",),
+    reads=("request.forwarded.to",),
     cites={
         "yiyuan": cite("第四条"),
         "standardization": cite("篇四(三)9"),
@@ -240,6 +246,7 @@ def esc_skip_level(ctx: Context) -> Iterator[Finding]:
     zh="紧急情况直接向主要领导汇报后未向分管领导说明情况",
     en="Leader in charge not informed after an emergency report went straight to the principal leader",
     kinds=("request",),
+    reads=("request.forwarded.to", "request.informed_afterwards.to"),
     cites={"yiyuan": cite("第四条", working_days=1)},
 )
 def esc_emergency_followup(ctx: Context) -> Iterator[Due]:
@@ -292,6 +299,7 @@ def esc_emergency_followup(ctx: Context) -> Iterator[Due]:
     zh="向不分管的领导多头请示",
     en="Request sent to a leader not in charge of its matter",
     kinds=("request",),
+    reads=("request.forwarded.to",),
     cites={
         "yiyuan": cite("第四条, 第七条"),
         "standardization": cite("篇四(三)9"),
@@ -316,7 +324,7 @@ def esc_multi_head(ctx: Context) -> Iterator[Finding]:
     for fw in ctx.c.all("forwarded"):
         if _unreadable_addressee(ctx, fw):
             continue
-        target = _post(ctx.org, fw.get("to"), fw.at)
+        target = addressee_post(ctx.org, fw.get("to"), fw.at)
         if not _is_county_leader(ctx.org, target) or target is None or target.rank not in VICE_RANKS:
             continue
         charge = leaders_in_charge(ctx, fw.at)
@@ -378,6 +386,7 @@ def _exempt(filed: Act | None, exempt: object) -> str | None:
     zh="公文直送领导个人，未经办公室统一办理",
     en="Document sent straight to a leader personally instead of through the general office",
     kinds=("request",),
+    reads=("request.filed.to", "request.forwarded.to"),
     cites={
         "yiyuan": cite("第九条", exempt=("leader_assigned", "emergency")),
         "changle-2022": cite("五十三", exempt=("leader_assigned", "top_secret", "emergency")),
@@ -424,7 +433,7 @@ def esc_direct_to_leader(ctx: Context) -> Iterator[Finding]:
     for d in deliveries:
         if _unreadable_addressee(ctx, d):
             continue
-        target = _post(ctx.org, d.get("to"), d.at)
+        target = addressee_post(ctx.org, d.get("to"), d.at)
         if not _is_county_leader(ctx.org, target) or target is None:
             continue
         ev = [d] if d is filed or filed is None else [filed, d]
@@ -635,7 +644,7 @@ def esc_reply_deadline(ctx: Context) -> list[Due]:
             None,
         )
         first_leader = next(
-            (p for a in ctx.c.all("forwarded") if _is_county_leader(org, p := _post(org, a.get("to"), a.at))),
+            (p for a in ctx.c.all("forwarded") if _is_county_leader(org, p := addressee_post(org, a.get("to"), a.at))),
             None,
         )
         dues.append(

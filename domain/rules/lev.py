@@ -305,12 +305,10 @@ def chain_check(ctx: Context, c: Case, lv: Leave, steps: Sequence[str]) -> tuple
 
 
 def office_code(org: OrgChart, value: Any) -> str | None:
-    """``filed.office`` as gov_office / party_office / org_dept (absent: the government office);
-    None when it names none of them.
+    """``filed.office`` as gov_office / party_office / org_dept (absent: the government office),
+    by the vocabulary :data:`domain.kinds.leave.OFFICE`; None when it names none of them.
 
-    Codes pass through; the office unit's id, or a name with 政府办 (or a bare 办公室) is
-    ``gov_office``; 组织部 is ``org_dept``; 委办 (县委办公室, 区委办公室) is ``party_office``
-    (the vocabulary :data:`domain.kinds.leave.OFFICE`); another unit's id is read by its name.
+    The government office's unit id is ``gov_office``; another unit's id is read by its name.
     """
     if value is None or value == "":
         return "gov_office"
@@ -320,10 +318,7 @@ def office_code(org: OrgChart, value: Any) -> str | None:
         return "gov_office"
     if s in org.units:
         s = org.units[s].name
-    code = OFFICE.resolve(s)
-    if code is None and "办公室" in s:  # a bare 办公室 (standardization: the bureau's own office)
-        return "gov_office"
-    return code
+    return OFFICE.resolve(s)
 
 
 def filing(ctx: Context, c: Case, codes: Sequence[str]) -> Act | Literal[False] | None:
@@ -367,6 +362,7 @@ def _fmt(dt: datetime) -> str:
     zh="请假审批程序不符合规定",
     en="Leave not approved by the right people in order",
     kinds=("leave",),
+    reads=("leave.requested.reason",),
     cites={
         "changle-2022": cite(
             "八十三",
@@ -469,6 +465,7 @@ def _approval_chain(ctx: Context, lv: Leave) -> Iterator[Finding]:
     zh="未经批准先行离岗",
     en="Leave started before it was approved",
     kinds=("leave",),
+    reads=("leave.requested.reason",),
     cites={
         "changle-2022": cite("八十三", categories=COMPONENT_CATEGORIES),
         "yiyuan": cite(
@@ -564,6 +561,7 @@ def _filed_dues(ctx: Context, lv: Leave) -> list[Due]:
     zh="请假未事前书面报办公室备案",
     en="Leave not filed with the office beforehand",
     kinds=("leave",),
+    reads=("leave.filed.office",),
     cites={
         "changle-2022": cite("八十三", offices={c: ("gov_office",) for c in COMPONENT_CATEGORIES}, written=True),
         "dongqu-2012": cite(
@@ -634,6 +632,7 @@ def lev_filed_with_office(ctx: Context) -> Iterator[Obligation]:
     zh="返岗后未及时销假",
     en="Return from leave not reported in time",
     kinds=("leave",),
+    reads=("leave.requested.reason",),
     cites={
         "yiyuan": cite(
             "第十六条",
@@ -760,6 +759,7 @@ def lev_cover_conflict(ctx: Context) -> Iterator[Finding]:
     zh="因私请假未指定代行职责人员",
     en="No one named to perform the duties during personal leave",
     kinds=("leave",),
+    reads=("leave.requested.reason",),
     cites={"yiyuan": cite("第十六条")},
 )
 def lev_duty_delegate(ctx: Context) -> Iterator[Due]:
@@ -846,6 +846,7 @@ def _travel_dues(ctx: Context, lv: Leave) -> list[Due]:
     zh="领导离市、出省、出国未按规定告知或审批",
     en="County leader's travel out of the city/province/country not notified or approved",
     kinds=("leave",),
+    reads=("leave.filed.office",),
     cites={
         "yiyuan": cite(
             "第十六条",
@@ -941,6 +942,7 @@ def _long_dues(ctx: Context, lv: Leave) -> list[Due]:
     zh="长假未按规定填单审批备案",
     en="Long leave without the written form, approvals and filing",
     kinds=("leave",),
+    reads=("leave.filed.office",),
     cites={"standardization": cite("篇一(五)3", form_days=3, filed_days="1/2", hours_per_day=8, steps=LONG_STEPS)},
 )
 def _lev_long_leave_form(ctx: Context) -> Iterator[Finding]:

@@ -349,6 +349,7 @@ def _pre_meeting(c: Case, topic: str, cutoff: int, *names: str) -> list[tuple[in
     zh="议题未经规定审批程序上会",
     en="Topic reached the agenda without its approval chain",
     kinds=("meeting",),
+    reads=("meeting.topic_step_done.step",),
     cites={
         "changle-2022": cite(
             "四十八",
@@ -492,6 +493,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
     zh="重大决策议题上会前未完成法定程序",
     en="Major-decision topic discussed before its statutory steps",
     kinds=("meeting",),
+    reads=("meeting.topic_step_done.step",),
     cites={
         "changle-2022": cite(
             "二十六, 四十八",
@@ -565,6 +567,7 @@ def mtg_prerequisites(ctx: Context) -> Iterator[Finding]:
     zh="议题咨询论证未在规定工作日内完成",
     en="Topic consultation not finished within the limit",
     kinds=("meeting",),
+    reads=("meeting.topic_step_done.step",),
     cites={"dongqu-2012": cite("第五十条", working_days=3)},
 )
 def mtg_consultation_timing(ctx: Context) -> Iterator[Due]:

@@ -54,7 +54,7 @@ def legs(ctx: Context) -> list[Leg]:
     return out
 
 
-def _time_limit(a: Act) -> int | None:
+def time_limit(a: Act) -> int | None:
     n = a.get("time_limit_working_days")
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         return None
@@ -108,7 +108,7 @@ def svc_first_contact(ctx: Context) -> Iterator[Due]:
     default = int(ctx.params.get("default_working_days", 5))
     for leg in legs(ctx):
         rec = leg.received
-        n = _time_limit(rec)
+        n = time_limit(rec)
         answer = leg.first(*ANSWERS)
         if answer is not None and (
             answer.act in ("completed", "refused") or (answer.act == "referred" and n is not None)
@@ -175,6 +175,7 @@ def svc_one_time_notice(ctx: Context) -> Iterator[Finding]:
     zh="办事超过承诺时限未办结",
     en="Service request not concluded within its time limit",
     kinds=("service_request",),
+    reads=("service_request.received.time_limit_working_days",),
     cites={"yiyuan": cite("第十一条, 第二十一条")},
 )
 def svc_time_limit(ctx: Context) -> Iterator[Due]:
@@ -198,7 +199,7 @@ def svc_time_limit(ctx: Context) -> Iterator[Due]:
     """
     for leg in legs(ctx):
         rec = leg.received
-        n = _time_limit(rec)
+        n = time_limit(rec)
         if n is None:
             raw = rec.get("time_limit_working_days")
             ctx.cannot_judge(

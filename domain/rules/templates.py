@@ -108,6 +108,7 @@ def deadline_rule(
     kinds: Sequence[str],
     cites: Mapping[str, Citation | str],
     doc: str = "",
+    reads: Sequence[str] = (),
 ) -> Callable[[Callable[[Context], Iterable[Due]]], Rule]:
     """Declare a *response within a limit* rule from one function that lists its :class:`Due` s.
 
@@ -126,7 +127,7 @@ def deadline_rule(
             return deadline_obligations(ctx, list(fn(ctx)))
 
         check.__doc__ = doc or fn.__doc__
-        r = rule(id, severity=severity, zh=zh, en=en, kinds=kinds, cites=cites)(check)
+        r = rule(id, severity=severity, zh=zh, en=en, kinds=kinds, cites=cites, reads=reads)(check)
         from dataclasses import replace
 
         return replace(r, obligations=owed)
