@@ -41,7 +41,7 @@ from ledger.clock import tick  # noqa: E402
 from ledger.mapping import import_mapped  # noqa: E402
 from ledger.store import Ledger  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"  # ../shared/data beside the repository
+DATA = ROOT / "data" / "logs"  # the real logs, kept in the repository (data/logs/README.md)
 LOGS = {
     "domestic": ("bpi2020-domestic", "DomesticDeclarations.xes.gz", "Declaration", "DOM"),
     "payment": ("bpi2020-payment", "RequestForPayment.xes.gz", "Request For Payment", "RFP"),

@@ -4,7 +4,7 @@ An :class:`Act` is one thing that happened in a case: a request filed, a documen
 seal used, leave granted, an incident reported, a deadline missed. Acts are facts in the past
 tense and never change; a correction is a new act (``corrected`` 更正 / ``retracted`` 撤回).
 
-The contract (``shared/spec/act-log.md``) names for each case kind the acts it may hold and
+The contract (``docs/act-log.md``, generated from :mod:`domain.kinds`) names for each case kind the acts it may hold and
 the data they carry; :mod:`domain.kinds` spells that out as :class:`ActSpec` tables and
 :func:`validate_act` turns a raw JSON object into a typed :class:`Act` or raises
 :class:`~domain.errors.ActError` naming the field.

@@ -27,7 +27,7 @@ from ledger.mapping import import_mapped  # noqa: E402
 from ledger.store import Ledger  # noqa: E402
 from projections.audit import AuditProjection  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"  # ../shared/data beside the repository
+DATA = ROOT / "data" / "logs"  # the real logs, kept in the repository (data/logs/README.md)
 EXAMPLES = {
     "bpi2020-domestic": "DomesticDeclarations.xes.gz",
     "bpi2020-payment": "RequestForPayment.xes.gz",

@@ -12,7 +12,7 @@ applies only in the packs that cite it and no single pack cites every family:
 
 Every jurisdiction holds cases of every kind; most follow procedure and a realistic
 minority (about one in seven) breaks it in one of the ways the rule catalog
-(``shared/spec/rules.md``) describes — a skipped level, a late phone report, a signature
+(``docs/rules.md``) describes — a skipped level, a late phone report, a signature
 without authority, leave approved after departure, minutes issued late, a missing 销假, an
 overdue supervision item, a second request for materials, a missing legality review, a
 weaker sanction than required, a research quota short … The acts do not include

@@ -43,16 +43,16 @@ def require_pg() -> None:
         pytest.skip(why)
 
 
-#: The real process logs of ``../shared/data`` (beside the repository, as in CI).
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+#: The real process logs the tests cross-check against, kept in the repository (data/logs/,
+#: with their provenance and licence in data/logs/README.md).
+LOGS = Path(__file__).resolve().parents[1] / "data" / "logs"
 
 
-def require_data(path: Path) -> Path:
-    """A real log from ../shared/data: missing is a failure under CI=true, a skip elsewhere."""
+def real_log(name: str) -> Path:
+    """A real log of ``data/logs/``; a missing one is a failure (the repository ships them)."""
+    path = LOGS / name
     if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and the real log {path} is missing")
-        pytest.skip(f"{path} not present")
+        pytest.fail(f"the real log {path} is missing from the repository (see data/logs/README.md)")
     return path
 
 

@@ -158,9 +158,9 @@ def test_demo_lists_violations_of_every_family(tmp_path: Path) -> None:
 
 
 def test_import_a_real_process_log_with_a_mapping(tmp_path: Path) -> None:
-    from tests.conftest import SHARED_DATA, require_data
+    from tests.conftest import real_log
 
-    log = require_data(SHARED_DATA / "wabo_receipt_pm4py.csv.gz")
+    log = real_log("wabo_receipt_pm4py.csv.gz")
     root = Path(__file__).resolve().parents[1]
     db = f"sqlite:///{tmp_path / 'wabo.db'}"
     code, out = run(db, "import", "--mapping", str(root / "examples/wabo-receipt/mapping.yaml"), str(log))

@@ -17,9 +17,8 @@ from ledger.clock import tick
 from ledger.mapping import LogMapping, Record, _Converter, import_mapped, iter_xes, load_mapping
 from ledger.store import Ledger
 from projections.audit import AuditProjection
-from tests.conftest import SHARED_DATA, require_data
+from tests.conftest import real_log
 
-DATA = SHARED_DATA
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 PACK = """\
@@ -448,9 +447,9 @@ REAL = {
 @pytest.mark.parametrize("name", list(REAL))
 def test_real_example_imports(tmp_path: Path, name: str) -> None:
     log, events, cases = REAL[name]
-    require_data(DATA / log)
+    path = real_log(log)
     with Ledger(f"sqlite:///{tmp_path / 'l.db'}") as led:
-        res = import_mapped(led, DATA / log, EXAMPLES / name / "mapping.yaml")
+        res = import_mapped(led, path, EXAMPLES / name / "mapping.yaml")
         assert res.rejected == []
         acts = acts_of(led, led.jurisdictions()[0])
         assert len(acts) == events and len({a.case for a in acts}) == cases

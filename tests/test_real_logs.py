@@ -39,9 +39,8 @@ from ledger.clock import tick
 from ledger.mapping import import_mapped
 from ledger.store import Ledger
 from projections.audit import AuditProjection
-from tests.conftest import SHARED_DATA, require_data
+from tests.conftest import real_log
 
-DATA = SHARED_DATA
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 CASE, ACT, TS = "case:concept:name", "concept:name", "time:timestamp"
@@ -84,7 +83,7 @@ def _traces(df: pd.DataFrame, amount: str | None) -> list[tuple[str, list[Event]
 
 
 def _load(name: str, log: str, tmp: Path, amount: str | None) -> Imported:
-    path = require_data(DATA / log)
+    path = real_log(log)
     with Ledger(f"sqlite:///{tmp / 'ledger.db'}") as led:
         res = import_mapped(led, path, EXAMPLES / name / "mapping.yaml")
         assert not res.rejected, res.rejected[:3]

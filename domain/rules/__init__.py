@@ -1,4 +1,4 @@
-"""The rule catalog (规则目录, ``shared/spec/rules.md``), one module per family.
+"""The rule catalog (规则目录, ``docs/rules.md`` is generated from it), one module per family.
 
 ``esc`` 请示报告 · ``doc`` 公文处理 · ``mtg`` 会议 · ``lev`` 请销假 · ``inc`` 突发事件 ·
 ``sup`` 督查督办 · ``svc`` 首问负责 · ``dec`` 重大决策 · ``dis`` 纪律与奖惩 · ``res`` 调研.

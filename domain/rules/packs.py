@@ -24,6 +24,8 @@ class Pack:
     id: str
     name_zh: str
     name_en: str
+    #: Where the regulation's text is: a file of the repository (``docs/regulations/…``), ""
+    #: when it is cited by name only, or ``yaml:…`` for a jurisdiction's own pack.
     seed: str
     effective_from: date
     #: A pack whose rules also apply (this pack adds to it), e.g. a county's own YAML pack on changle-2022.
@@ -40,28 +42,28 @@ PACKS: dict[str, Pack] = {
             "yiyuan",
             "沂源县机关工作运行程序",
             "Yiyuan county office procedures",
-            "000_0a433d0676a44fc2.txt",
+            "docs/regulations/yiyuan.txt",
             date(2004, 1, 1),
         ),
         Pack(
             "changle-2022",
             "昌乐县人民政府工作规则（乐政发〔2022〕7号）",
             "Changle county government work rules 2022",
-            "001_c9ec77da08534c04.txt",
+            "docs/regulations/changle-2022.txt",
             date(2022, 10, 12),
         ),
         Pack(
             "dongqu-2012",
             "攀枝花市东区人民政府工作规则",
             "Dongqu district government work rules 2012",
-            "002_83d8dcaeef5f60dc.txt",
+            "docs/regulations/dongqu-2012.txt",
             date(2012, 5, 31),
         ),
         Pack(
             "standardization",
             "机关标准化建设方案（篇一至篇四）",
             "Office standardization plans (I–IV)",
-            "003_64eda780edd84aa8.txt",
+            "",
             date(2010, 1, 1),
         ),
     )
