@@ -1396,7 +1396,10 @@ class _County:
                 ("head_approved", "head"),
             ]
             if v == "topic_skipped_vh" and k == 0:
-                chain = chain[1:]
+                # changle's chain starts with the vice head in charge; dongqu's (第五十一条) with
+                # the meeting secretary — the step a planted breach skips
+                skipped = "secretary_reviewed" if self.s.pack == "dongqu-2012" else "vice_head_approved"
+                chain = [x for x in chain if x[0] != skipped]
             ta = self.at(self.wd(d, -5), "09:30")
             for step, key in chain:
                 unit = office if key in ("sec1", "odd1", "od") else gov

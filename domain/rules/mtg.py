@@ -359,14 +359,13 @@ def _pre_meeting(c: Case, topic: str, cutoff: int, *names: str) -> list[tuple[in
         "dongqu-2012": cite(
             "第四十九条, 第五十一条",
             chain=(
-                "vice_head_approved",
                 "secretary_reviewed",
                 "deputy_director_reviewed",
                 "director_reviewed",
                 "exec_vice_head_reviewed",
                 "head_approved",
             ),
-            leader_proposed_skips=("vice_head_approved",),
+            also_counts=("vice_head_approved",),
         ),
     },
 )
@@ -407,20 +406,29 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
     A topic proposed by the head or a vice head (their rank at ``topic_proposed``) skips
     ``vice_head_approved`` (领导提出的议题, ``leader_proposed_skips``).
 
+    The chains, from the seeds: changle 四十八 — ``vice_head_approved`` then ``head_approved``
+    (报分管副县长、县长同意). dongqu — the five steps of 第五十一条 (会前审查: secretary, deputy
+    director, director, executive vice head, head). Judgment (catalog and seed): the catalog
+    puts 第四十九条's 分管副区长审核同意 first in dongqu's chain, but in the seed that agreement is
+    how a department comes to *propose* a topic (议题提出: "报分管副区长审核同意后提出"), before
+    the chain of 第五十一条 starts; the act log has no act for it but the proposal itself. So
+    dongqu's chain is 第五十一条's five steps; a recorded approval by the vice head in charge
+    (``also_counts``) is recognised as that agreement — never reported as an approval that
+    does not count — but its absence is not flagged.
+
     Judgment (division of labour with MTG-AD-HOC-TOPIC): this rule judges topics that entered
     the procedure before the meeting (a ``topic_proposed``/``topic_step_done``/``topic_approved``
     for the topic before the meeting). A topic with none of these is a 临时动议 and is judged by
     MTG-AD-HOC-TOPIC only, so one failing is flagged once. Only executive meetings are covered
     (the articles are in the 常务会议 sections).
 
-    Catalog and seed: the catalog's chain for dongqu is the seed's (第四十九条 then 第五十一条);
-    the seed is followed for who fills each step.
     """
     c = ctx.c
     if _type(c) != "executive":
         return
     org = ctx.org
     chain = tuple(ctx.params.get("chain") or ())
+    known = set(chain) | set(ctx.params.get("also_counts") or ())
     skips = set(ctx.params.get("leader_proposed_skips") or ())
     for d, topic in _first_by_topic(c, "topic_discussed"):
         cut = _cutoff(c, d)
@@ -442,7 +450,7 @@ def mtg_topic_approval(ctx: Context) -> Iterator[Finding]:
             filled = _topic_steps_of(org, a, lead)
             for s in filled & set(need):
                 hits.setdefault(s, []).append(i)
-            if not filled & set(chain):
+            if not filled & known:
                 wrong.append(a)
         problems = _walk_chain(need, hits)
         if not problems:

@@ -501,7 +501,18 @@ def test_mtg_topic_approval_dongqu_whole_chain_recorded_as_topic_approved_passes
     assert h.violations("MTG-TOPIC-APPROVAL") == []
 
 
-def test_mtg_topic_approval_dongqu_topic_approved_by_the_head_alone_misses_five_steps() -> None:
+def test_mtg_topic_approval_dongqu_section_51_chain_recorded_as_topic_approved_passes_without_a_vice_head() -> None:
+    # 第五十一条: secretary, deputy director, director, executive vice head, head — the whole chain.
+    h = History("dongqu-2012")
+    schedule(h, at="2024-02-28 09:00")
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_approvals(h, DONGQU_APPROVERS[1:])
+    convene(h)
+    discuss(h, "棚改项目")
+    assert h.violations("MTG-TOPIC-APPROVAL") == []
+
+
+def test_mtg_topic_approval_dongqu_topic_approved_by_the_head_alone_misses_four_steps() -> None:
     h = History("dongqu-2012")
     schedule(h, at="2024-02-28 09:00")
     topic(h, "棚改项目", "2024-02-29 10:00")
@@ -510,7 +521,6 @@ def test_mtg_topic_approval_dongqu_topic_approved_by_the_head_alone_misses_five_
     discuss(h, "棚改项目")
     [v] = h.violations("MTG-TOPIC-APPROVAL")
     assert v.detail["problems"] == [
-        "vice_head_approved:missing",
         "secretary_reviewed:missing",
         "deputy_director_reviewed:missing",
         "director_reviewed:missing",
@@ -529,14 +539,17 @@ def test_mtg_topic_approval_dongqu_director_before_deputy_director_is_out_of_ord
     assert v.detail["problems"] == ["director_reviewed:order"]
 
 
-def test_mtg_topic_approval_dongqu_topic_proposed_by_a_vice_head_skips_the_vice_head_step() -> None:
+def test_mtg_topic_approval_dongqu_vice_head_in_charge_approving_is_recognised_not_reported() -> None:
+    # 第四十九条: the vice head in charge agrees before a department proposes — not "does not count".
     h = History("dongqu-2012")
     schedule(h, at="2024-02-28 09:00")
-    topic(h, "棚改项目", "2024-02-29 10:00", by="p-vh2")
-    _dongqu_approvals(h, DONGQU_APPROVERS[1:])
+    topic(h, "棚改项目", "2024-02-29 10:00")
+    _dongqu_approvals(h, ["p-vh1", "p-sec", "p-odd", "p-od", "p-head"])
     convene(h)
     discuss(h, "棚改项目")
-    assert h.violations("MTG-TOPIC-APPROVAL") == []
+    [v] = h.violations("MTG-TOPIC-APPROVAL")
+    assert v.detail["problems"] == ["exec_vice_head_reviewed:missing"]
+    assert "not_counted" not in v.detail
 
 
 def test_mtg_topic_approval_dongqu_step_in_chinese_fills_the_step() -> None:
