@@ -26,8 +26,7 @@ def _violation(r: Any) -> dict[str, Any]:
     return d
 
 
-def query_violations(
-    p: AuditProjection,
+def audit_filters(
     *,
     jurisdiction: str | None = None,
     rule: str | None = None,
@@ -37,17 +36,13 @@ def query_violations(
     unit: str | None = None,
     units: list[str] | None = None,
     severity: str | None = None,
-    state: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    ids: list[str] | None = None,
-    after: tuple[int, str] | None = None,
-    descending: bool = False,
-    limit: int | None = None,
     restrict: tuple[str, Sequence[Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """Violations by filter, ordered by business time then id (``after`` = cursor);
-    ``restrict`` is one more SQL condition with its parameters (the API's access filter)."""
+) -> tuple[list[str], list[Any]] | None:
+    """The WHERE conditions (with their parameters) of the filters the violations and the
+    unjudged views share; ``restrict`` is one more SQL condition with its parameters (the API's
+    access filter). None when nothing can match (an empty ``units`` scope)."""
     where: list[str] = [restrict[0]] if restrict else []
     params: list[Any] = list(restrict[1]) if restrict else []
     for col, val in (
@@ -58,27 +53,48 @@ def query_violations(
         ("case_id", case),
         ("unit", unit),
         ("severity", severity),
-        ("state", state),
     ):
         if val is not None:
             where.append(f"{col}=?")
             params.append(val)
     if units is not None:
         if not units:
-            return []
+            return None
         where.append(f"unit IN ({','.join('?' * len(units))})")
         params += units
-    if ids is not None:
-        if not ids:
-            return []
-        where.append(f"id IN ({','.join('?' * len(ids))})")
-        params += ids
     if since is not None:
         where.append("at_us>=?")
         params.append(codec.micros(since))
     if until is not None:
         where.append("at_us<=?")
         params.append(codec.micros(until))
+    return where, params
+
+
+def query_violations(
+    p: AuditProjection,
+    *,
+    state: str | None = None,
+    ids: list[str] | None = None,
+    after: tuple[int, str] | None = None,
+    descending: bool = False,
+    limit: int | None = None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Violations by filter (:func:`audit_filters`, and ``state``: breach/late/missing), ordered
+    by business time then id (``after`` = cursor)."""
+    found = audit_filters(**filters)
+    if found is None:
+        return []
+    where, params = found
+    if state is not None:
+        where.append("state=?")
+        params.append(state)
+    if ids is not None:
+        if not ids:
+            return []
+        where.append(f"id IN ({','.join('?' * len(ids))})")
+        params += ids
     if after is not None:
         op = "<" if descending else ">"
         where.append(f"(at_us {op} ? OR (at_us = ? AND id {op} ?))")

@@ -9,13 +9,13 @@ how many acts it could not judge (:func:`counts`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from domain.rules.base import Unjudged
 from ledger import codec
 from ledger.store import _col
+from projections.queries import audit_filters
 
 if TYPE_CHECKING:
     from projections.audit import AuditProjection
@@ -83,45 +83,11 @@ def rows(us: Iterable[Unjudged], scope: str) -> list[tuple[Any, ...]]:
     return out
 
 
-def _where(
-    *,
-    jurisdiction: str | None = None,
-    rule: str | None = None,
-    family: str | None = None,
-    pack: str | None = None,
-    case: str | None = None,
-    unit: str | None = None,
-    units: Sequence[str] | None = None,
-    severity: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    restrict: tuple[str, Sequence[Any]] | None = None,
-) -> tuple[str, list[Any]] | None:
-    where: list[str] = [restrict[0]] if restrict else []
-    params: list[Any] = list(restrict[1]) if restrict else []
-    for col, val in (
-        ("jurisdiction", jurisdiction),
-        ("rule", rule),
-        ("family", family),
-        ("pack", pack),
-        ("case_id", case),
-        ("unit", unit),
-        ("severity", severity),
-    ):
-        if val is not None:
-            where.append(f"{col}=?")
-            params.append(val)
-    if units is not None:
-        if not units:
-            return None
-        where.append(f"unit IN ({','.join('?' * len(units))})")
-        params += list(units)
-    if since is not None:
-        where.append("at_us>=?")
-        params.append(codec.micros(since))
-    if until is not None:
-        where.append("at_us<=?")
-        params.append(codec.micros(until))
+def _where(**filters: Any) -> tuple[str, list[Any]] | None:
+    found = audit_filters(**filters)
+    if found is None:
+        return None
+    where, params = found
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 

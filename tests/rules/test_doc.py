@@ -1123,10 +1123,9 @@ def test_doc_seal_approval_changle_chinese_personal_seal_word_reads_as_the_heads
     assert "个人印章" in v.message_zh
 
 
-def test_doc_classified_destruction_dongqu_unknown_classification_is_reported_not_judged() -> None:
-    h = History("dongqu-2012")
-    r = incoming(h, classification="限国内")
-    h.add(
+def destroyed_with_one_witness(h: History) -> Act:
+    """R-1 destroyed with the office director's approval and one witness."""
+    return h.add(
         IN,
         "R-1",
         "destroyed",
@@ -1136,6 +1135,12 @@ def test_doc_classified_destruction_dongqu_unknown_classification_is_reported_no
         approved_by="p-od",
         witnesses=["p-sec"],
     )
+
+
+def test_doc_classified_destruction_dongqu_unknown_classification_is_reported_not_judged() -> None:
+    h = History("dongqu-2012")
+    r = incoming(h, classification="限国内")
+    destroyed_with_one_witness(h)
     assert h.violations("DOC-CLASSIFIED-DESTRUCTION") == []
     [u] = h.unjudged("DOC-CLASSIFIED-DESTRUCTION")
     assert (u.act, u.field, u.value) == (r.id, "data.classification", "限国内")
@@ -1144,16 +1149,7 @@ def test_doc_classified_destruction_dongqu_unknown_classification_is_reported_no
 def test_doc_classified_destruction_dongqu_internal_document_is_not_classified() -> None:
     h = History("dongqu-2012")
     incoming(h, classification="内部")
-    h.add(
-        IN,
-        "R-1",
-        "destroyed",
-        "2024-05-04 09:00",
-        by="p-csec",
-        unit="u-office",
-        approved_by="p-od",
-        witnesses=["p-sec"],
-    )
+    destroyed_with_one_witness(h)
     assert h.violations("DOC-CLASSIFIED-DESTRUCTION") == [] and h.unjudged() == []
 
 
