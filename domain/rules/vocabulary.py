@@ -142,15 +142,28 @@ def _index(rules: Iterable[Rule] | None) -> dict[str, list[Rule]]:
     return out
 
 
+_FIELDS: dict[tuple[int, str, str], list[tuple[str, list[Rule]]]] = {}
+
+
+def _read_fields(index: dict[str, list[Rule]], kind: str, act: str) -> list[tuple[str, list[Rule]]]:
+    """The fields of ``kind.act`` some rule reads, with those rules (cached per index)."""
+    key = (id(index), kind, act)
+    found = _FIELDS.get(key)
+    if found is None:
+        prefix = f"{kind}.{act}."
+        found = _FIELDS[key] = [(k[len(prefix) :], rs) for k, rs in index.items() if k.startswith(prefix)]
+    return found
+
+
 def value_warnings(act: Act, org: OrgChart, rules: Iterable[Rule] | None = None) -> list[ValueWarning]:
     """The values of ``act`` that rules in force at its time cannot read, with those rules
     (the catalog's rules unless ``rules`` is given)."""
     index = _index(rules)
+    fields = _read_fields(index, act.kind, act.act)
     out: list[ValueWarning] = []
-    for name, value in act.data.items():
-        key = f"{act.kind}.{act.act}.{name}"
-        readers = index.get(key)
-        if not readers or value is None or (isinstance(value, str) and not value.strip()):
+    for name, readers in fields:
+        value = act.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
             continue
         pack = pack_in_force(org, act.at)
         readers = [r for r in readers if pack is not None and citing_pack(pack, r.citations) is not None]
