@@ -23,6 +23,7 @@ from api.errors import ApiError, invalid, not_found
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.errors import ActError
 from domain.rules.base import Case
+from domain.system_cases import access_case
 from domain.timeutil import format_datetime, local_date, utcnow
 from ledger import codec
 from ledger.store import Ledger, _col
@@ -288,7 +289,7 @@ class Services:
             raw = {
                 "id": f"acc-{uuid.uuid4().hex}",
                 "jurisdiction": j,
-                "case": f"ACCESS-{reader}-{local_date(now, org.tz).isoformat()}",
+                "case": access_case(reader, local_date(now, org.tz)),
                 "kind": "access",
                 "act": "viewed",
                 "at": format_datetime(now),

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from domain.errors import ActError
+from domain.system_cases import check_case_id
 from domain.timeutil import CHINA_TZ, format_datetime, parse_date, parse_datetime
 
 #: Fields every act carries (内容全、时间准、责任明 — standardization:篇四(二)3).
@@ -395,6 +396,7 @@ def validate_act(
         if not refs.is_unit(unit) and kind_name != "org":
             raise _err("unit", f"未知单位 {unit}", f"unknown unit '{unit}'", "unknown_unit")
     case = raw["case"]
+    check_case_id(case, kind_name, jurisdiction)
     if case_kind_of is not None:
         existing = case_kind_of(case)
         if existing is not None and existing != kind_name:

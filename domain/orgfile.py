@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.acts import SYSTEM_ACTOR
 from domain.errors import ActError
+from domain.system_cases import org_case
 
 EPOCH = "2000-01-01"
 
@@ -72,7 +73,7 @@ def org_acts(chart: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     units = chart.get("units") or []
     root = next((u.get("id") for u in units if isinstance(u, Mapping) and u.get("type") == "government"), None)
     root = root or (units[0].get("id") if units and isinstance(units[0], Mapping) else "root")
-    case = f"ORG-{jur}"
+    case = org_case(jur)
     acts: list[dict[str, Any]] = []
 
     def add(act: str, on: str, data: dict[str, Any]) -> None:

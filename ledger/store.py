@@ -26,17 +26,13 @@ from eventsourcing.sqlite import SQLiteDatastore
 from domain.acts import Act
 from domain.errors import LedgerError
 from domain.org import OrgChart
+from domain.system_cases import org_case
 from domain.timeutil import format_datetime, utcnow
 from ledger import codec
 from ledger.config import DbConfig, resolve_db
 from ledger.recorders import CHAIN_TABLE, LedgerPostgresRecorder, LedgerSQLiteRecorder
 
 ORG_KIND = "org"
-
-
-def org_case(jurisdiction: str) -> str:
-    """The case that holds a jurisdiction's org acts."""
-    return f"ORG-{jurisdiction}"
 
 
 class WriteConflictError(LedgerError):

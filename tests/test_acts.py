@@ -3,6 +3,7 @@ with an error naming the field (内容全、时间准、责任明 — standardiz
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from domain.acts import ActSpec, OrgRefs, validate_act
 from domain.errors import ActError
 from domain.kinds import ANY_KIND_ACTS, KINDS
+from domain.system_cases import access_case, org_case, violation_id
 
 PEOPLE = {"p-1", "p-2", "p-3"}
 UNITS = {"u-1", "u-2"}
@@ -45,11 +47,19 @@ def sample_value(spec: ActSpec, name: str) -> Any:
     return f.type.name.split("|")[0]  # an enum: its first choice
 
 
+#: The ledger's own kinds keep their acts in the case ids the ledger makes (domain/system_cases.py).
+SYSTEM_CASE = {
+    "org": org_case("j"),
+    "access": access_case("p-1", date(2024, 3, 5)),
+    "followup": violation_id("0123456789abcdef"),
+}
+
+
 def good(kind: str, spec: ActSpec, *, all_fields: bool = False) -> dict[str, Any]:
     data = {f.name: sample_value(spec, f.name) for f in spec.fields if f.required or all_fields}
     return {
         "id": f"a-{kind}-{spec.name}",
-        "case": f"C-{kind}",
+        "case": SYSTEM_CASE.get(kind, f"C-{kind}"),
         "kind": kind,
         "act": spec.name,
         "at": "2024-03-05T10:00:00+08:00",
@@ -190,3 +200,36 @@ def test_error_messages_are_bilingual() -> None:
     with pytest.raises(ActError) as e:
         validate_act(raw, jurisdiction="j", refs=REFS)
     assert "未知人员" in e.value.message_zh and "unknown person" in e.value.message_en
+
+
+# ---- reserved case ids (系统案件编号, domain/system_cases.py) ---------------------------------
+INCIDENT = KINDS["incident"].acts["occurred"]
+RESERVED = [
+    # (case, kind, act spec) that must be refused: a user act in a case id the ledger makes
+    ("ORG-j", "incident", INCIDENT),
+    ("ORG-elsewhere", "incident", INCIDENT),
+    ("ACCESS-p-1-2024-03-05", "incident", INCIDENT),
+    ("v-0123456789abcdef", "incident", INCIDENT),
+    ("RES-QUOTA-2024-p-1", "incident", INCIDENT),
+    ("RES-QUOTA-2024-p-1", "research", KINDS["research"].acts["visit"]),
+    # and a system kind outside its own ids
+    ("C-1", "org", KINDS["org"].acts["unit_created"]),
+    ("ORG-elsewhere", "org", KINDS["org"].acts["unit_created"]),
+    ("C-1", "access", KINDS["access"].acts["viewed"]),
+    ("C-1", "followup", KINDS["followup"].acts["acknowledged"]),
+    ("v-1", "followup", KINDS["followup"].acts["acknowledged"]),
+]
+
+
+@pytest.mark.parametrize(("case", "kind", "spec"), RESERVED, ids=[f"{c}:{k}" for c, k, _s in RESERVED])
+def test_a_case_id_the_ledger_makes_holds_only_its_own_kind(case: str, kind: str, spec: ActSpec) -> None:
+    raw = good(kind, spec) | {"case": case}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("case", "reserved_case")
+    assert case in e.value.message_en and case in e.value.message_zh
+
+
+def test_ids_that_merely_resemble_a_reserved_one_are_free() -> None:
+    for case in ("org-j", "VIOLATION-1", "v-0123", "ACCESSORY-1", "RES-2024"):
+        assert validate_act(good("incident", INCIDENT) | {"case": case}, jurisdiction="j", refs=REFS).case == case

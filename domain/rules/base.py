@@ -22,6 +22,7 @@ from domain.acts import Act
 from domain.calendar import WorkCalendar
 from domain.org import OrgChart
 from domain.ownership import owner_of
+from domain.system_cases import violation_id
 
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ZH: Mapping[str, str] = {"high": "严重", "medium": "一般", "low": "提示"}
@@ -117,7 +118,7 @@ class Violation:
     @staticmethod
     def make_id(jurisdiction: str, rule: str, case: str, key: str) -> str:
         h = hashlib.sha256(f"{jurisdiction}\x1f{rule}\x1f{case}\x1f{key}".encode()).hexdigest()[:16]
-        return f"v-{h}"
+        return violation_id(h)
 
     def to_dict(self) -> dict[str, Any]:
         from domain.timeutil import format_datetime

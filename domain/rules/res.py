@@ -15,6 +15,7 @@ from domain.acts import Act
 from domain.org import GOV_LEADER_RANKS as LEADER_RANKS
 from domain.org import OrgChart
 from domain.rules.base import Context, Finding, Rule, cite, rule
+from domain.system_cases import quota_case
 from domain.timeutil import end_of_day, local_date, start_of_day
 
 #: Posts whose holders are judged by RES-ANNUAL-QUOTA (县政府领导: 县长、常务副县长、副县长).
@@ -129,7 +130,7 @@ def res_annual_quota(ctx: Context) -> Iterator[Finding]:
             total = sum((_days(v) for v in vs), Fraction(0))
             unannounced = sum((_days(v) for v in vs if v.get("unannounced")), Fraction(0))
             ev: Sequence[Act] = vs or [proof]
-            case = f"RES-QUOTA-{year}-{person}"
+            case = quota_case(year, person)
             who = org.label(person, y_end)
             unit = org.unit_of(person, y_end) or (gov.id if gov else None)
             post = org.post_of(person, y_end)
