@@ -15,11 +15,13 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from pydantic import TypeAdapter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import install_handlers
+from api.errors import ApiError, ErrorJSON, install_handlers
 from api.models import ActBatchIn, ActIn
 from api.routes import acts, cases, integrity, rules, violations
 from api.services import Services, refuse_nul
+from ledger.validation import env_size
 
 DESCRIPTION = """程序合规账本 — the compliance ledger's API.
 
@@ -37,13 +39,70 @@ def _plain_params(request: Request) -> None:
     refuse_nul(dict(request.path_params))
 
 
-def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+#: Request body limits (请求体大小上限), in bytes; ``LEDGER_MAX_BODY`` and ``LEDGER_MAX_UPLOAD``
+#: override them (``16MiB``, ``1GiB`` …). A larger body is a 413 and nothing is stored.
+MAX_BODY = 16 * 1024**2
+MAX_UPLOAD = 256 * 1024**2
+
+
+class TooLargeAsJSON:
+    """Outermost ASGI layer: a 413 from the body limit (``LEDGER_MAX_BODY``/``LEDGER_MAX_UPLOAD``;
+    plain text when sent before the app runs because ``Content-Length`` is too large, FastAPI's
+    ``{"detail"}`` when a streamed body runs over) becomes the API's JSON error shape."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_json(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                replaced = True
+                limit = scope.get("starlette.max_body_size")
+                err = ApiError(
+                    413,
+                    "too_large",
+                    f"请求体过大（上限 {limit} 字节），未保存任何内容",
+                    f"the request body is too large (at most {limit} bytes); nothing was stored",
+                    field="body",
+                )
+                resp = ErrorJSON(err.body(), status_code=413)
+                await send({"type": "http.response.start", "status": 413, "headers": resp.raw_headers})
+                await send({"type": "http.response.body", "body": resp.body})
+            elif not replaced:
+                await send(message)
+
+        await self.app(scope, receive, send_json)
+
+
+class LedgerAPI(FastAPI):
+    """FastAPI with :class:`TooLargeAsJSON` outside every layer (the body limit's included)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return TooLargeAsJSON(super().build_middleware_stack())
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    max_body: int | None = None,
+    max_upload: int | None = None,
+) -> FastAPI:
     """The API over the ledger at ``db_url`` (else ``LEDGER_DB``, else ``ledger.db``).
 
     ``clock`` gives recorded times (and the time of follow-up and access acts); the wall
     clock by default. ``app.state.services`` holds the ledger, projection and token store.
+    ``max_body`` limits a request's body (JSON), ``max_upload`` an upload to ``POST /imports``
+    (else the environment's ``LEDGER_MAX_BODY`` / ``LEDGER_MAX_UPLOAD``, else the defaults).
     """
-    app = FastAPI(
+    app = LedgerAPI(
+        max_body_size=max_body or env_size("LEDGER_MAX_BODY", MAX_BODY),
         title="Compliance ledger 程序合规账本",
         version="0.1.0",
         description=DESCRIPTION,
@@ -55,6 +114,7 @@ def create_app(db_url: str | None = None, *, clock: Callable[[], datetime] | Non
     install_handlers(app)
     for r in (acts.router, cases.router, violations.router, integrity.router, rules.router):
         app.include_router(r)
+    app.include_router(acts.imports_router, max_body_size=max_upload or env_size("LEDGER_MAX_UPLOAD", MAX_UPLOAD))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

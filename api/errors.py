@@ -57,6 +57,7 @@ R401: Responses = {401: _resp("No or bad bearer token (未认证)")}
 R403: Responses = {403: _resp("The token's role or units forbid this (无权限)")}
 R404: Responses = {404: _resp("Unknown id (不存在)")}
 R409: Responses = {409: _resp("Write conflict: the case changed meanwhile; nothing was stored (写入冲突)")}
+R413: Responses = {413: _resp("The request body is larger than the server accepts; nothing was stored (请求体过大)")}
 R422: Responses = {422: _resp("Invalid input, naming the field (输入无效)")}
 COMMON: Responses = {**R401, **R403, **R422}
 

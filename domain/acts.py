@@ -12,6 +12,8 @@ the data they carry; :mod:`domain.kinds` spells that out as :class:`ActSpec` tab
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -22,12 +24,13 @@ import orjson
 
 from domain.errors import ActError
 from domain.system_cases import check_case_id
-from domain.timeutil import CHINA_TZ, format_datetime, parse_date, parse_datetime
+from domain.timeutil import CHINA_TZ, MAX_YEAR, MIN_YEAR, check_year, format_datetime, parse_date, parse_datetime
 
 #: Fields every act carries (内容全、时间准、责任明 — standardization:篇四(二)3).
 REQUIRED_TOP_FIELDS = ("case", "kind", "act", "at", "by", "unit")
 
 _ALL_TOP_FIELDS = ("id", *REQUIRED_TOP_FIELDS)
+_ID_FIELDS = ("id", "case", "kind", "act", "by", "unit", "jurisdiction")
 
 #: The actor id the ledger itself uses (the clock, imports of the org chart).
 SYSTEM_ACTOR = "system"
@@ -83,11 +86,20 @@ def _number(v: Any) -> float | int:
 
 
 def _datetime(v: Any) -> datetime:
-    return parse_datetime(v, default_tz=CHINA_TZ)
+    """A time in ``data``: RFC 3339 with an offset, like ``at`` — a time of day without one is
+    ambiguous and refused, never guessed to be Beijing time. A bare date (``2024-03-31``) is a
+    day, not a time: its midnight, Beijing time, which a deadline reads as the whole day
+    (:func:`domain.timeutil.deadline_end`). Within the accepted years."""
+    is_day = isinstance(v, str) and len(v.strip()) == 10
+    dt = parse_datetime(v, default_tz=CHINA_TZ if is_day else None)
+    check_year(dt)
+    return dt
 
 
 def _date(v: Any) -> date:
-    return parse_date(v)
+    d = parse_date(v)
+    check_year(d)
+    return d
 
 
 def _str_list(v: Any) -> tuple[str, ...]:
@@ -293,12 +305,87 @@ def dump_data(kind: str, act: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _has_nul(obj: Any) -> bool:
-    """Quick test for a NUL anywhere (serialised once); the path is looked for only then."""
+#: How large one act may be, serialised (一条记录的大小上限): 256 KiB by default (a rule pack's
+#: YAML travels in one act); the ledger's validator takes ``LEDGER_MAX_ACT_BYTES``.
+MAX_ACT_BYTES = 256 * 1024
+#: How deep an act's JSON may nest (objects and lists inside one another).
+MAX_DEPTH = 64
+_INT64 = (-(2**63), 2**64 - 1)
+
+
+def _too_deep(obj: Any, limit: int) -> str | None:
+    """Where a value nests deeper than ``limit`` levels (its path, given to two levels, e.g.
+    ``data.x``), else None. Walked without recursion."""
+    stack: list[tuple[Any, int, str]] = [(obj, 1, "")]
+    while stack:
+        o, depth, path = stack.pop()
+        if not isinstance(o, (Mapping, list, tuple)):
+            continue
+        if depth > limit:
+            return path or "?"
+        if isinstance(o, Mapping):
+            for k, v in o.items():
+                stack.append((v, depth + 1, (f"{path}.{k}" if path else str(k)) if depth < 3 else path))
+        else:
+            for i, v in enumerate(o):
+                stack.append((v, depth + 1, f"{path}[{i}]" if depth < 3 else path))
+    return None
+
+
+def _unstorable(obj: Any, path: str = "") -> str | None:
+    """The path of the first value JSON cannot carry faithfully: an integer beyond 64 bits, a
+    NaN or an infinity (else None). Walked only after serialising failed or looked suspect."""
+    stack: list[tuple[Any, str]] = [(obj, path)]
+    while stack:
+        o, p = stack.pop()
+        if isinstance(o, bool):
+            continue
+        if isinstance(o, int) and not _INT64[0] <= o <= _INT64[1]:
+            return p or "?"
+        if isinstance(o, float) and not math.isfinite(o):
+            return p or "?"
+        if isinstance(o, Mapping):
+            stack.extend((v, f"{p}.{k}" if p else str(k)) for k, v in o.items())
+        elif isinstance(o, (list, tuple)):
+            stack.extend((v, f"{p}[{i}]") for i, v in enumerate(o))
+    return None
+
+
+def _serialised(raw: Mapping[str, Any], max_bytes: int) -> bytes:
+    """The act as JSON once, for the checks that need it: depth, size, values JSON cannot hold."""
+    deep = _too_deep(raw, MAX_DEPTH)
+    if deep is not None:
+        raise _err(
+            deep,
+            f"字段 {deep} 嵌套超过 {MAX_DEPTH} 层",
+            f"'{deep}' is nested deeper than {MAX_DEPTH} levels",
+            "too_deep",
+        )
     try:
-        return b"\\u0000" in orjson.dumps(obj)
-    except TypeError:  # not JSON-serialisable: look the slow way
-        return True
+        blob = orjson.dumps(raw)
+    except TypeError:  # orjson.JSONEncodeError: a huge integer, a lone surrogate …
+        blob = b""
+    if not blob or b"null" in blob:  # orjson writes NaN and infinities as null
+        bad = _unstorable(raw)
+        if bad is not None:
+            raise _err(
+                bad,
+                f"字段 {bad} 的数值无法存储（超出 64 位整数，或为 NaN/无穷大）",
+                f"'{bad}' holds a number that cannot be stored (beyond 64-bit, NaN or infinite)",
+                "bad_number",
+            )
+    if len(blob) > max_bytes:
+        raise _err(
+            "",
+            f"行为记录过大：{len(blob)} 字节，上限 {max_bytes} 字节",
+            f"the act is too large: {len(blob)} bytes, at most {max_bytes}",
+            "act_too_large",
+        )
+    return blob
+
+
+#: Control characters (C0 and DEL) have no place in an identifier (ids, case, person, unit …).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _control_chars(obj: Any, path: str = "") -> str | None:
@@ -329,6 +416,7 @@ def validate_act(
     refs: OrgRefs | None = None,
     case_kind_of: Callable[[str], str | None] | None = None,
     allow_clock_acts: bool = False,
+    max_bytes: int = MAX_ACT_BYTES,
 ) -> Act:
     """Turn a raw contract object into a typed :class:`Act`, or raise :class:`ActError`.
 
@@ -345,7 +433,17 @@ def validate_act(
             raise _err(name, f"缺少必填字段 {name}", f"missing required field '{name}'", "missing_field")
         if name != "at" and not isinstance(v, str):
             raise _err(name, f"字段 {name} 必须是字符串", f"field '{name}' must be a string", "wrong_type")
-    bad = _control_chars(raw) if _has_nul(raw) else None
+    for name in _ID_FIELDS:
+        v = raw.get(name)
+        if isinstance(v, str) and _CONTROL.search(v):
+            raise _err(
+                name,
+                f"字段 {name} 含有控制字符（换行、制表符等）",
+                f"field '{name}' contains a control character (newline, tab …)",
+                "bad_character",
+            )
+    blob = _serialised(raw, max_bytes)
+    bad = _control_chars(raw) if not blob or b"\\u0000" in blob else None
     if bad is not None:
         raise _err(
             bad,
@@ -388,6 +486,15 @@ def validate_act(
             f"malformed time {raw['at']!r}: {e}",
             "bad_time",
         ) from e
+    try:
+        check_year(at)
+    except ValueError as e:
+        raise _err(
+            "at",
+            f"时间超出范围: {raw['at']!r}（年份须在 {MIN_YEAR}–{MAX_YEAR} 之间）",
+            f"time out of range {raw['at']!r}: {e}",
+            "bad_time",
+        ) from e
     by = raw["by"]
     unit = raw["unit"]
     if refs is not None:
@@ -410,6 +517,8 @@ def validate_act(
     if type(data_raw) is not dict and not isinstance(data_raw, Mapping):
         raise _err("data", "data 必须是对象", "'data' must be an object", "wrong_type")
     data = parse_data(spec, data_raw, refs=None if kind_name == "org" else refs)
+    if act_name == "corrected":
+        _check_corrected_time(data.get("fields"))
     return Act(
         id=raw["id"],
         jurisdiction=jurisdiction,
@@ -421,6 +530,21 @@ def validate_act(
         unit=unit,
         data=MappingProxyType(data),
     )
+
+
+def _check_corrected_time(fields: Any) -> None:
+    """A correction's new ``at`` obeys the rules of ``at`` (an offset, the accepted years)."""
+    if not isinstance(fields, Mapping) or "at" not in fields:
+        return
+    try:
+        check_year(parse_datetime(fields["at"]))
+    except (ValueError, TypeError) as e:
+        raise _err(
+            "data.fields.at",
+            f"更正后的时间无效: {fields['at']!r}（须为带时区的 RFC 3339，年份 {MIN_YEAR}–{MAX_YEAR}）",
+            f"corrected time {fields['at']!r}: {e}",
+            "bad_time",
+        ) from e
 
 
 def parse_data(spec: ActSpec, data_raw: Mapping[str, Any], *, refs: OrgRefs | None = None) -> dict[str, Any]:

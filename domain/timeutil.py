@@ -60,13 +60,24 @@ def format_datetime(dt: datetime) -> str:
     return dt.isoformat(timespec="microseconds" if dt.microsecond else "seconds")
 
 
+def in_zone(dt: datetime, tz: tzinfo) -> datetime:
+    """``dt`` on the clock of ``tz``; a time at the very edge of what ``datetime`` holds
+    (year 1 or 9999, refused on input but perhaps stored long ago) stays on its own clock."""
+    try:
+        return dt.astimezone(tz)
+    except OverflowError:
+        return dt
+
+
 def local_date(dt: datetime, tz: tzinfo = CHINA_TZ) -> date:
     """The calendar date of ``dt`` in the jurisdiction's zone (默认北京时间)."""
-    return dt.astimezone(tz).date()
+    return in_zone(dt, tz).date()
 
 
 def end_of_day(d: date, tz: tzinfo = CHINA_TZ) -> datetime:
     """The last instant of day ``d`` (exclusive bound is the next midnight)."""
+    if d == date.max:
+        return datetime.combine(d, time.max, tz)
     return datetime.combine(d + timedelta(days=1), time(), tz) - timedelta(microseconds=1)
 
 
@@ -84,7 +95,19 @@ def deadline_end(value: object, tz: tzinfo = CHINA_TZ) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     dt = value if value.tzinfo is not None else value.replace(tzinfo=tz)
-    loc = dt.astimezone(tz)
+    loc = in_zone(dt, tz)
     if (loc.hour, loc.minute, loc.second, loc.microsecond) == (0, 0, 0, 0):
         return end_of_day(loc.date(), tz)
     return dt
+
+
+#: Business times the ledger accepts (业务时间范围): older or later is a typing error, and
+#: beyond it times no longer convert between zones (year 1, 9999) or into pandas (1677–2262).
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def check_year(value: date) -> None:
+    """Raise ValueError when ``value`` lies outside :data:`MIN_YEAR`–:data:`MAX_YEAR`."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}–{MAX_YEAR}")

@@ -90,6 +90,11 @@ def micros(dt: datetime) -> int:
 
 
 def from_micros(us: int) -> datetime:
+    """Back to an aware UTC datetime; a time beyond what ``datetime`` holds (a year-9999 act
+    with a negative offset is year 10000 in UTC) is clamped to its limit, so reads never fail."""
     from datetime import timedelta
 
-    return EPOCH + timedelta(microseconds=us)
+    try:
+        return EPOCH + timedelta(microseconds=us)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC) if us > 0 else datetime.min.replace(tzinfo=UTC)

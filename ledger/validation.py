@@ -9,14 +9,40 @@ the acts that use it can arrive together. Corrections must point at an act of th
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from domain.acts import Act, OrgRefs, validate_act
+from domain.acts import MAX_ACT_BYTES, Act, OrgRefs, validate_act
 from domain.errors import ActError
 from domain.org import OrgChart
 from domain.rules.vocabulary import ValueWarning, value_warnings
 from ledger.store import Ledger
+
+_UNITS = {
+    "": 1,
+    "k": 1024,
+    "kb": 1024,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1024**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1024**3,
+    "gib": 1024**3,
+}
+
+
+def env_size(name: str, default: int) -> int:
+    """A size limit from the environment: bytes, or with a unit (``256KiB``, ``16MiB``, ``1G``)."""
+    text = os.environ.get(name, "").strip().lower().replace(" ", "")
+    if not text:
+        return default
+    digits = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text[len(digits) :]
+    if not digits.isdigit() or unit not in _UNITS or int(digits) <= 0:
+        raise ValueError(f"{name}={os.environ[name]!r}: a size in bytes, or with KiB/MiB/GiB")
+    return int(digits) * _UNITS[unit]
 
 
 class ActGuard(Protocol):
@@ -43,9 +69,11 @@ class BatchValidator:
         jurisdiction: str | None = None,
         allow_clock_acts: bool = False,
         guard: ActGuard | None = None,
+        max_act_bytes: int | None = None,
     ) -> None:
         self.ledger = ledger
         self.guard = guard
+        self.max_act_bytes = max_act_bytes or env_size("LEDGER_MAX_ACT_BYTES", MAX_ACT_BYTES)
         self._pending: dict[tuple[str, str], list[Act]] = {}
         self.default_jurisdiction = jurisdiction
         self.allow_clock_acts = allow_clock_acts
@@ -138,7 +166,12 @@ class BatchValidator:
             refs = self._refs[j] = OrgRefs(org.is_person, org.is_unit, org.is_post)
         self._current = j
         act = validate_act(
-            raw, jurisdiction=j, refs=refs, case_kind_of=self._kind_of, allow_clock_acts=self.allow_clock_acts
+            raw,
+            jurisdiction=j,
+            refs=refs,
+            case_kind_of=self._kind_of,
+            allow_clock_acts=self.allow_clock_acts,
+            max_bytes=self.max_act_bytes,
         )
         if act.act in ("corrected", "retracted"):
             self._check_correction(act)

@@ -139,7 +139,9 @@ def _when(value: datetime | date | str | pd.Timestamp | None, *, end: bool = Fal
 def _times(values: Sequence[Any], dtype: str) -> pd.Series:
     """Aware datetimes (or ISO strings) → a ``datetime64[ns, tz]`` series."""
     parsed = [parse_datetime(v) if isinstance(v, str) else v for v in values]
-    s = pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object), utc=True))
+    s = pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object), utc=True, errors="coerce"))
+    # a stored time beyond the nanosecond range (1677–2262) is NaT, not a failure of the frame
+    s = s.where((s >= pd.Timestamp.min.tz_localize("UTC")) & (s <= pd.Timestamp.max.tz_localize("UTC")))
     return s.astype(dtype)
 
 

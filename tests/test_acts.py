@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from domain.acts import ActSpec, OrgRefs, validate_act
+from domain.acts import MAX_DEPTH, ActSpec, OrgRefs, validate_act
 from domain.errors import ActError
 from domain.kinds import ANY_KIND_ACTS, KINDS
 from domain.system_cases import access_case, org_case, violation_id
@@ -70,6 +70,7 @@ def good(kind: str, spec: ActSpec, *, all_fields: bool = False) -> dict[str, Any
 
 
 ALL_ACTS = [(k, s) for k, kind in KINDS.items() for s in kind.acts.values()]
+INCIDENT = KINDS["incident"].acts["occurred"]
 IDS = [f"{k}.{s.name}" for k, s in ALL_ACTS]
 
 
@@ -156,6 +157,68 @@ def test_a_malformed_or_offsetless_time_is_refused(at: object) -> None:
     assert e.value.field == "at"
 
 
+@pytest.mark.parametrize(
+    "at",
+    ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+08:00", "1899-12-31T23:59:59+08:00", "2201-01-01T00:00:00Z"],
+)
+def test_a_time_outside_the_accepted_years_is_refused(at: str) -> None:
+    raw = good("incident", INCIDENT) | {"at": at}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("at", "bad_time") and "1900" in e.value.message_en
+
+
+def test_the_edges_of_the_accepted_years_are_accepted() -> None:
+    for at in ("1900-01-01T00:00:00+00:00", "2200-12-31T23:59:59+00:00"):
+        assert validate_act(good("incident", INCIDENT) | {"at": at}, jurisdiction="j", refs=REFS).at.year in (
+            1900,
+            2200,
+        )
+
+
+SUP_REGISTERED = KINDS["supervision"].acts["registered"]
+
+
+@pytest.mark.parametrize(
+    ("deadline", "accepted"),
+    [
+        ("2024-06-30T17:00:00+08:00", True),
+        ("2024-06-30T17:00:00Z", True),
+        ("2024-06-30", True),  # a day: the whole of that day (deadline_end)
+        ("2024-06-30T17:00:00", False),  # a time of day without an offset: ambiguous, like `at`
+        ("2024-06-30 17:00", False),
+        ("9999-12-31T23:59:59-05:00", False),
+        ("0001-01-01", False),
+    ],
+)
+def test_a_time_in_data_obeys_the_rules_of_at(deadline: str, accepted: bool) -> None:
+    raw = good("supervision", SUP_REGISTERED)
+    raw["data"]["deadline"] = deadline
+    if accepted:
+        assert validate_act(raw, jurisdiction="j", refs=REFS).data["deadline"].utcoffset() is not None
+        return
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == "data.deadline"
+
+
+def test_a_date_in_data_outside_the_accepted_years_is_refused() -> None:
+    raw = good("outgoing_document", KINDS["outgoing_document"].acts["signed"])
+    raw["data"]["date"] = "0001-01-01"
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert e.value.field == "data.date"
+
+
+@pytest.mark.parametrize("at", ["2024-03-05T10:00:00", "9999-12-31T23:59:59-05:00", "soon"])
+def test_a_corrected_time_obeys_the_rules_of_at(at: str) -> None:
+    raw = good("incident", ANY_KIND_ACTS["corrected"]) | {"kind": "incident"}
+    raw["data"] = {"of": "a-1", "reason": "录入错误", "fields": {"at": at}}
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("data.fields.at", "bad_time")
+
+
 def test_an_unknown_person_or_unit_is_refused() -> None:
     base = good("incident", KINDS["incident"].acts["occurred"])
     with pytest.raises(ActError) as e:
@@ -203,7 +266,6 @@ def test_error_messages_are_bilingual() -> None:
 
 
 # ---- reserved case ids (系统案件编号, domain/system_cases.py) ---------------------------------
-INCIDENT = KINDS["incident"].acts["occurred"]
 RESERVED = [
     # (case, kind, act spec) that must be refused: a user act in a case id the ledger makes
     ("ORG-j", "incident", INCIDENT),
@@ -233,3 +295,48 @@ def test_a_case_id_the_ledger_makes_holds_only_its_own_kind(case: str, kind: str
 def test_ids_that_merely_resemble_a_reserved_one_are_free() -> None:
     for case in ("org-j", "VIOLATION-1", "v-0123", "ACCESSORY-1", "RES-2024"):
         assert validate_act(good("incident", INCIDENT) | {"case": case}, jurisdiction="j", refs=REFS).case == case
+
+
+# ---- what no database keeps faithfully (存储限制) --------------------------------------------
+def _nested(levels: int) -> Any:
+    v: Any = "x"
+    for _ in range(levels):
+        v = [v]
+    return v
+
+
+def test_data_nested_deeper_than_the_limit_is_refused_naming_where() -> None:
+    raw = good("incident", INCIDENT)
+    raw["data"]["detail"] = _nested(MAX_DEPTH)  # act + data + detail → deeper than MAX_DEPTH
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("data.detail", "too_deep")
+    raw["data"]["detail"] = _nested(MAX_DEPTH - 3)
+    assert validate_act(raw, jurisdiction="j", refs=REFS).data["detail"]
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, float("nan"), float("inf")])
+def test_a_number_json_cannot_carry_is_refused_naming_it(value: float) -> None:
+    raw = good("incident", INCIDENT)
+    raw["data"]["casualties"] = [1, value]
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == ("data.casualties[1]", "bad_number")
+
+
+def test_an_act_larger_than_the_limit_is_refused() -> None:
+    raw = good("incident", INCIDENT)
+    raw["data"]["note"] = "说" * 1000
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS, max_bytes=2048)
+    assert e.value.code == "act_too_large" and "2048" in e.value.message_en
+    assert validate_act(raw, jurisdiction="j", refs=REFS, max_bytes=4096).data["note"]
+
+
+@pytest.mark.parametrize("field", ["id", "case", "by", "unit"])
+def test_an_identifier_with_a_control_character_is_refused(field: str) -> None:
+    raw = good("incident", INCIDENT)
+    raw[field] = raw[field] + "\n"
+    with pytest.raises(ActError) as e:
+        validate_act(raw, jurisdiction="j", refs=REFS)
+    assert (e.value.field, e.value.code) == (field, "bad_character")

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 
 from api.access import ActGuard, act_error, readable_cases
 from api.auth import READERS, RECORDERS, Principal, require
-from api.errors import COMMON, R409, ApiError, forbidden, invalid, parse_time
+from api.errors import COMMON, R409, R413, ApiError, forbidden, invalid, parse_time
 from api.models import ActsPage, AppendOut, ImportOut
 from api.services import Services, act_out, decode_cursor, encode_cursor, find_nul, refuse_nul, services
 from domain.acts import Act
@@ -31,6 +31,8 @@ from ledger.importer import Importer, ImportResult, LineError
 from ledger.validation import BatchValidator
 
 router = APIRouter(tags=["acts"], responses=COMMON)
+#: Uploads have their own body limit (``LEDGER_MAX_UPLOAD``), set where the app includes them.
+imports_router = APIRouter(tags=["acts"], responses={**COMMON, **R413})
 
 MAX_BATCH = 5000
 
@@ -40,7 +42,7 @@ MAX_BATCH = 5000
     summary="Record one act or a batch (all or nothing)",
     response_model=AppendOut,
     status_code=201,
-    responses={**R409, 200: {"model": AppendOut, "description": "Every act was already stored (duplicates)"}},
+    responses={**R409, **R413, 200: {"model": AppendOut, "description": "Every act was already stored (duplicates)"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -241,7 +243,9 @@ def _import_result(res: ImportResult) -> dict[str, Any]:
     }
 
 
-@router.post("/imports", summary="Import an act log (.jsonl) or org file (.yaml/.yml/.json)", response_model=ImportOut)
+@imports_router.post(
+    "/imports", summary="Import an act log (.jsonl) or org file (.yaml/.yml/.json)", response_model=ImportOut
+)
 def post_import(
     file: Annotated[UploadFile, File(description="A JSONL act log (one act per line) or a YAML/JSON org chart")],
     jurisdiction: Annotated[str | None, Form(description="Jurisdiction for lines that do not name one")] = None,

@@ -8,7 +8,8 @@ lets a test add acts in a line each, then asks for the violations of one rule::
     h.add("incident", "I-1", "reported", "2024-03-05 10:45", channel="phone", to_level="local_gov")
     assert h.violations("INC-PHONE-DEADLINE")
 
-Times without an offset are Beijing time. Data fields are keyword arguments.
+Times without an offset are Beijing time (``at`` and data fields alike — the ledger itself
+refuses a time of day without an offset). Data fields are keyword arguments.
 
 The county (ids used throughout the tests):
 
@@ -31,6 +32,7 @@ The county (ids used throughout the tests):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import count
@@ -83,6 +85,18 @@ CHARGES = [
     ("evh", ["u-czj", "u-office", "u-zcyj"], ["财政"]),
 ]
 PACK_START = {"changle-2022": "2022-10-12"}
+
+
+_LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def _beijing(v: Any) -> Any:
+    """A data value written '2024-03-05 08:00' in a test as Beijing time, with its offset."""
+    if isinstance(v, str) and _LOCAL_TIME.fullmatch(v):
+        return t(v).isoformat()
+    if isinstance(v, list):
+        return [_beijing(x) for x in v]
+    return v
 
 
 def t(s: str) -> datetime:
@@ -143,7 +157,7 @@ class History:
                 "at": t(at).isoformat(),
                 "by": by,
                 "unit": unit,
-                "data": {**(data or {}), **fields},
+                "data": {k: _beijing(v) for k, v in {**(data or {}), **fields}.items()},
             }
         )
 
