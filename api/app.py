@@ -2,7 +2,8 @@
 
 ``create_app(db_url)`` builds one FastAPI app over one :class:`~ledger.store.Ledger`; the
 audit projection is caught up before every violation or case-list query. OpenAPI at
-``/openapi.json``, interactive docs at ``/docs``. Every route needs a bearer token
+``/openapi.json``, interactive docs at ``/docs``; the supervision office's pages at ``/ui``
+(:mod:`api.ui`). Every route needs a bearer token
 (:mod:`api.auth`); every error is ``{"error": {code, message_zh, message_en, field?}}``.
 """
 
@@ -21,6 +22,7 @@ from api.errors import ApiError, ErrorJSON, install_handlers
 from api.models import ActBatchIn, ActIn
 from api.routes import acts, cases, integrity, rules, violations
 from api.services import Services, refuse_nul
+from api.ui import create_ui
 from ledger.validation import env_size
 
 DESCRIPTION = """程序合规账本 — the compliance ledger's API.
@@ -115,6 +117,8 @@ def create_app(
     for r in (acts.router, cases.router, violations.router, integrity.router, rules.router):
         app.include_router(r)
     app.include_router(acts.imports_router, max_body_size=max_upload or env_size("LEDGER_MAX_UPLOAD", MAX_UPLOAD))
+    # the supervision office's pages (督查室工作台), same services and parameter checks
+    app.mount("/ui", create_ui(app.state.services, dependencies=[Depends(_plain_params)]), name="ui")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

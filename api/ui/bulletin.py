@@ -1,0 +1,125 @@
+"""``/ui/bulletin?month=YYYY-MM`` — the supervision bulletin (督查通报) of a month, with downloads
+as Word (the form offices circulate) and Excel.
+
+The rows are :func:`domain.bulletin.bulletin`'s (as ``GET /bulletin`` and ``ledger bulletin``
+give them), read through :class:`api.queries.BulletinCache`; a clerk sees only the rows of
+its own units, as in the API. Without ``month``: last month (the bulletin offices circulate
+at the start of a month).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from api.auth import READERS, Principal, require
+from api.errors import invalid
+from api.queries import BulletinCache
+from api.services import Services, services
+from api.ui import exports
+from api.ui.i18n import Tr, page_lang
+from api.ui.render import Orgs, render
+from api.ui.session import viewer
+from domain.timeutil import CHINA_TZ
+
+router = APIRouter()
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def last_month(now: datetime) -> str:
+    d = now.astimezone(CHINA_TZ).date().replace(day=1)
+    prev = date.fromordinal(d.toordinal() - 1)
+    return f"{prev.year:04d}-{prev.month:02d}"
+
+
+def bulletin_rows(
+    request: Request, p: Principal, s: Services, month: str | None, jurisdiction: str | None, resource: str
+) -> tuple[str, str | None, list[str], list[dict[str, Any]]]:
+    """(month, jurisdiction asked for, jurisdictions covered, rows the caller may read); the read logged."""
+    require(*READERS)(p)
+    month = (month or "").strip() or last_month(s.now())
+    if not _MONTH.match(month):
+        raise invalid(
+            "month", f"月份格式错误：{month}（须为 YYYY-MM）", f"malformed month '{month}' (YYYY-MM)", "bad_month"
+        )
+    j = p.jurisdiction_scope(jurisdiction or None)
+    js = [j] if j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
+    cache: BulletinCache = request.app.state.bulletins
+    proj = s.projection()
+    now = s.now()
+    rows = [
+        {"jurisdiction": jj, **r.to_dict()}
+        for jj in js
+        for r in cache.rows(s.ledger, proj, jj, month, now)
+        if p.may_read_unit(r.unit)
+    ]
+    s.log_access(p, resource, {"month": month, "jurisdiction": jurisdiction}, [j] if j else None)
+    return month, j, js, rows
+
+
+@router.get("/bulletin")
+def bulletin_page(
+    request: Request,
+    month: Annotated[str | None, Query()] = None,
+    jurisdiction: Annotated[str | None, Query()] = None,
+    p: Principal = Depends(viewer),
+    s: Services = Depends(services),
+) -> Response:
+    month, j, js, rows = bulletin_rows(request, p, s, month, jurisdiction, "/ui/bulletin")
+    orgs = Orgs(s)
+    visible = [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
+    return render(
+        request,
+        "bulletin.html",
+        month=month,
+        jurisdiction=j,
+        jurisdictions=[(x, orgs.name(x)) for x in visible],
+        covered=js,
+        rows=rows,
+        org=orgs,
+        totals={
+            "units": len(rows),
+            "overdue": sum(r["overdue_count"] for r in rows),
+            "poor": sum(r["poor_quality_count"] for r in rows),
+        },
+        issued=s.now(),
+    )
+
+
+def _issuer(orgs: Orgs, js: list[str], t: Tr) -> str:
+    if len(js) == 1:
+        office = orgs[js[0]].office_unit()
+        return office.name if office else orgs.name(js[0])
+    return t("督查室", "Supervision office")
+
+
+@router.get("/bulletin.docx")
+def bulletin_docx(
+    request: Request,
+    month: Annotated[str | None, Query()] = None,
+    jurisdiction: Annotated[str | None, Query()] = None,
+    p: Principal = Depends(viewer),
+    s: Services = Depends(services),
+) -> Response:
+    month, _j, js, rows = bulletin_rows(request, p, s, month, jurisdiction, "/ui/bulletin.docx")
+    t, orgs = Tr(page_lang(request)), Orgs(s)
+    data = exports.bulletin_docx(rows, month, t, orgs, issuer=_issuer(orgs, js, t), issued=s.now().astimezone(CHINA_TZ))
+    return exports.docx_response(data, t(f"督查通报-{month}.docx", f"supervision-bulletin-{month}.docx"))
+
+
+@router.get("/bulletin.xlsx")
+def bulletin_xlsx(
+    request: Request,
+    month: Annotated[str | None, Query()] = None,
+    jurisdiction: Annotated[str | None, Query()] = None,
+    p: Principal = Depends(viewer),
+    s: Services = Depends(services),
+) -> Response:
+    month, _j, _js, rows = bulletin_rows(request, p, s, month, jurisdiction, "/ui/bulletin.xlsx")
+    t, orgs = Tr(page_lang(request)), Orgs(s)
+    data = exports.xlsx_bytes(exports.bulletin_sheets(rows, t, orgs))
+    return exports.xlsx_response(data, t(f"督查通报-{month}.xlsx", f"supervision-bulletin-{month}.xlsx"))
