@@ -34,7 +34,8 @@ def scope(p: Principal, s: Services, jurisdiction: str | None) -> tuple[str | No
     j = p.jurisdiction_scope(jurisdiction)
     js = [j] if j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
     units = p.unit_scope()
-    return j, js, ViolationFilter(jurisdiction=j, units=tuple(units) if units is not None else None)
+    flt = ViolationFilter(jurisdiction=j, units=tuple(units) if units is not None else None, statuses=s.statuses())
+    return j, js, flt
 
 
 def overdue_items(s: Services, p: Principal, js: list[str]) -> list[dict[str, Any]]:
