@@ -13,13 +13,13 @@ the table can be filtered, counted and sorted by status without a join per row. 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from api.services import STATUSES
+from api.viewcache import ViewCache, newest_act
 from domain.acts import Act
 from domain.bulletin import BulletinRow, bulletin, month_bounds
 from domain.rules.base import Case
@@ -63,6 +63,10 @@ class ViolationFilter:
     since: datetime | None = None
     until: datetime | None = None
     statuses: Mapping[str, str] = field(default_factory=dict)
+
+    def key(self) -> tuple[Any, ...]:
+        """The filters as a cache key (the statuses follow from the data version)."""
+        return tuple(getattr(self, f) for f in self.__dataclass_fields__ if f != "statuses")
 
     def with_status(self, ids: list[str], ledger: Ledger) -> tuple[str, list[Any]]:
         """``id IN (ids)`` as one parameter (a JSON array on SQLite, an array on PostgreSQL)."""
@@ -137,6 +141,7 @@ def _select(p: AuditProjection, flt: ViolationFilter, sort: str, descending: boo
 
 
 def count(p: AuditProjection, flt: ViolationFilter) -> int:
+    """How many violations the filters match."""
     where, params = flt.where(p.ledger)
     return int(_col(p.ledger.query(f"SELECT COUNT(*) AS n FROM {p.t_v}{where}", params)[0], "n", 0))
 
@@ -149,11 +154,11 @@ def violation_page(
     descending: bool = True,
     offset: int = 0,
     limit: int = 50,
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of the violation table, with the total the filters match."""
+) -> list[dict[str, Any]]:
+    """One page of the violation table (:func:`count` gives the total)."""
     sql, params = _select(p, flt, sort, descending)
     rows = p.ledger.query(f"{sql} LIMIT {int(limit)} OFFSET {int(offset)}", params)
-    return [_row(r, flt.statuses) for r in rows], count(p, flt)
+    return [_row(r, flt.statuses) for r in rows]
 
 
 def violation_rows(
@@ -231,18 +236,6 @@ def freshness(p: AuditProjection, jurisdictions: list[str]) -> Freshness:
     return Freshness(p.position(), p.ledger.max_notification_id(), max(recorded, default=None))
 
 
-def newest_act(led: Ledger, j: str) -> tuple[int, datetime] | None:
-    """Chain position and recorded time of a jurisdiction's newest act that is not a read
-    (the access log's own acts left aside: every read adds one)."""
-    rows = led.query(
-        f"SELECT seq, recorded_us FROM {led.t_chain} WHERE jurisdiction=? AND kind<>'access' ORDER BY seq DESC LIMIT 1",
-        [j],
-    )
-    if not rows:
-        return None
-    return int(_col(rows[0], "seq", 0)), codec.from_micros(int(_col(rows[0], "recorded_us", 1)))
-
-
 # ---- the bulletin (督查通报) ---------------------------------------------------------------
 def _supervision_cases(led: Ledger, p: AuditProjection, j: str, start: datetime, cutoff: datetime) -> list[Case]:
     """The supervision items a month's bulletin can name, with their whole histories.
@@ -271,33 +264,22 @@ def _supervision_cases(led: Ledger, p: AuditProjection, j: str, start: datetime,
     return group_cases(a for a in acts if a.kind == "supervision")
 
 
-class BulletinCache:
-    """Finished months' bulletins, kept until an act other than a read is stored (查阅记录 do
-    not count: every read adds one). A month not yet over is computed afresh each time — its
-    cut-off is "now". Thread-safe; a few dozen months at most."""
+def month_bulletin(
+    cache: ViewCache, led: Ledger, projection: Callable[[], AuditProjection], j: str, month: str, now: datetime
+) -> list[BulletinRow]:
+    """The bulletin of ``month`` in jurisdiction ``j`` as of ``now`` (ValueError: a bad month).
 
-    def __init__(self, size: int = 48) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._rows: dict[tuple[Any, ...], list[BulletinRow]] = {}
+    A finished month's is kept in ``cache`` until an act other than a read is stored in the
+    jurisdiction; a month not yet over is computed afresh each time (its cut-off is "now").
+    ``projection`` catches the views up (called after the cache's version is taken).
+    """
+    org = led.org(j)
+    start, end = month_bounds(month, org)
+    cutoff = min(end, now)
 
-    def rows(self, led: Ledger, p: AuditProjection, j: str, month: str, now: datetime) -> list[BulletinRow]:
-        """The bulletin of ``month`` in jurisdiction ``j`` as of ``now`` (ValueError: bad month)."""
-        org = led.org(j)
-        start, end = month_bounds(month, org)
-        cutoff = min(end, now)
-        key: tuple[Any, ...] | None = None
-        if cutoff < now:
-            newest = newest_act(led, j)
-            key = (j, month, newest[0] if newest else 0)
-            with self._lock:
-                hit = self._rows.get(key)
-            if hit is not None:
-                return hit
-        out = bulletin(_supervision_cases(led, p, j, start, cutoff), org, month, now)
-        if key is not None:
-            with self._lock:
-                if len(self._rows) >= self.size:
-                    self._rows.pop(next(iter(self._rows)))
-                self._rows[key] = out
-        return out
+    def compute() -> list[BulletinRow]:
+        return bulletin(_supervision_cases(led, projection(), j, start, cutoff), org, month, now)
+
+    if cutoff >= now:
+        return compute()
+    return cache.get(("bulletin", j, month), cache.version(led, [j]), compute)

@@ -21,12 +21,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from api.errors import ApiError, _loc_field
-from api.queries import BulletinCache
 from api.services import Services
 from api.ui import bulletin, cases, dashboard, login, rules, violations
 from api.ui.i18n import Tr, page_lang
 from api.ui.render import HERE, render
 from api.ui.session import LoginRequiredError, login_url
+from api.viewcache import ViewCache
 from domain.errors import LedgerError
 from ledger.store import WriteConflictError
 
@@ -61,7 +61,7 @@ def create_ui(services: Services, dependencies: Sequence[Any] = ()) -> FastAPI:
         dependencies=list(dependencies),
     )
     ui.state.services = services
-    ui.state.bulletins = BulletinCache()
+    ui.state.views = ViewCache()
     ui.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for m in (login, dashboard, violations, cases, bulletin, rules):
         ui.include_router(m.router)

@@ -2,7 +2,7 @@
 as Word (the form offices circulate) and Excel.
 
 The rows are :func:`domain.bulletin.bulletin`'s (as ``GET /bulletin`` and ``ledger bulletin``
-give them), read through :class:`api.queries.BulletinCache`; a clerk sees only the rows of
+give them), read through :func:`api.queries.month_bulletin` (a finished month's kept until an act is stored); a clerk sees only the rows of
 its own units, as in the API. Without ``month``: last month (the bulletin offices circulate
 at the start of a month).
 """
@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from api.auth import READERS, Principal, require
 from api.errors import invalid
-from api.queries import BulletinCache
+from api.queries import month_bulletin
 from api.services import Services, services
 from api.ui import exports
 from api.ui.i18n import Tr, page_lang
@@ -48,13 +48,11 @@ def bulletin_rows(
         )
     j = p.jurisdiction_scope(jurisdiction or None)
     js = [j] if j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
-    cache: BulletinCache = request.app.state.bulletins
-    proj = s.projection()
     now = s.now()
     rows = [
         {"jurisdiction": jj, **r.to_dict()}
         for jj in js
-        for r in cache.rows(s.ledger, proj, jj, month, now)
+        for r in month_bulletin(request.app.state.views, s.ledger, s.projection, jj, month, now)
         if p.may_read_unit(r.unit)
     ]
     s.log_access(p, resource, {"month": month, "jurisdiction": jurisdiction}, [j] if j else None)

@@ -18,6 +18,7 @@ from api.ui.chart import series, stacked_bars
 from api.ui.i18n import Tr, page_lang
 from api.ui.render import render
 from api.ui.session import viewer
+from api.viewcache import ViewCache
 from domain.rules.base import FAMILIES, Case
 from domain.status import status
 from domain.timeutil import CHINA_TZ, end_of_day, start_of_day
@@ -28,25 +29,26 @@ router = APIRouter()
 OVERDUE_SHOWN = 20
 
 
-def scope(p: Principal, s: Services, jurisdiction: str | None) -> tuple[str | None, list[str], ViolationFilter]:
-    """The jurisdiction asked for (limited to the token's), the jurisdictions that covers, and
-    the filter every query of the page starts from (the caller's units)."""
+def scope(p: Principal, s: Services, jurisdiction: str | None) -> tuple[str | None, list[str]]:
+    """The jurisdiction asked for (limited to the token's) and the jurisdictions that covers."""
     j = p.jurisdiction_scope(jurisdiction)
-    js = [j] if j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
-    units = p.unit_scope()
-    flt = ViolationFilter(jurisdiction=j, units=tuple(units) if units is not None else None, statuses=s.statuses())
-    return j, js, flt
+    return j, [j] if j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
 
 
-def overdue_items(s: Services, p: Principal, js: list[str]) -> list[dict[str, Any]]:
-    """Open supervision items past their deadline in force now (as ``ledger status`` reads them)."""
+def open_supervision(s: Services, p: Principal, js: list[str]) -> dict[str, list[Case]]:
+    """Each jurisdiction's open supervision items (of the caller's units), with their histories."""
     proj = s.projection()
-    now = s.now()
-    out: list[dict[str, Any]] = []
+    out: dict[str, list[Case]] = {}
     for j in js:
         rows = query_cases(proj, jurisdiction=j, kind="supervision", open=True, units=p.unit_scope())
-        cases = [Case.of(h) for h in (s.ledger.case_history(j, r["case"]) for r in rows) if h]
-        out += [{"jurisdiction": j, **x} for x in status(cases, s.ledger.org(j), now).overdue]
+        out[j] = [Case.of(h) for h in (s.ledger.case_history(j, r["case"]) for r in rows) if h]
+    return out
+
+
+def overdue_items(s: Services, items: dict[str, list[Case]]) -> list[dict[str, Any]]:
+    """Open supervision items past their deadline in force now (as ``ledger status`` reads them)."""
+    now = s.now()
+    out = [{"jurisdiction": j, **x} for j, cases in items.items() for x in status(cases, s.ledger.org(j), now).overdue]
     out.sort(key=lambda r: (-r["days_overdue"], r["case"]))
     return out
 
@@ -61,15 +63,19 @@ def dashboard(
 ) -> Response:
     require(*READERS)(p)
     t = Tr(page_lang(request))
-    j, js, base = scope(p, s, jurisdiction)
+    j, js = scope(p, s, jurisdiction)
+    cache: ViewCache = request.app.state.views
+    version = cache.version(s.ledger, js)  # before the views catch up
+    units = p.unit_scope()
+    base = ViolationFilter(jurisdiction=j, units=tuple(units) if units is not None else None, statuses=s.statuses())
     proj = s.projection()
     fresh = freshness(proj, js)
-    have = years(proj, base)
+    have = cache.get(("years", base.key()), version, lambda: years(proj, base))
     y = year or (have[0] if have else str(s.now().astimezone(CHINA_TZ).year))
     yr = replace(
         base, since=start_of_day(date(int(y), 1, 1), CHINA_TZ), until=end_of_day(date(int(y), 12, 31), CHINA_TZ)
     )
-    grid = by_family_and_month(proj, yr)
+    grid = cache.get(("grid", yr.key()), version, lambda: by_family_and_month(proj, yr))
     months = [f"{y}-{m:02d}" for m in range(1, 13)]
     fams = [f for f in FAMILIES if any(f in grid.get(m, {}) for m in months)] or list(FAMILIES)
     ser = series(fams, {f: t.family(f) for f in fams})
@@ -80,7 +86,8 @@ def dashboard(
         title=t(f"{y} 年各月违规（按类别）", f"Violations by month and family, {y}"),
         empty=t("无违规", "no violations"),
     )
-    overdue = overdue_items(s, p, js)
+    items = cache.get(("open-supervision", base.key()), version, lambda: open_supervision(s, p, js))
+    overdue = overdue_items(s, items)
     s.log_access(p, "/ui/", {"jurisdiction": jurisdiction, "year": year}, [j] if j else None)
     return render(
         request,
@@ -94,8 +101,8 @@ def dashboard(
         grid=grid,
         series=ser,
         chart=svg,
-        top_units=open_by_unit(proj, base),
-        statuses=status_counts(proj, base),
+        top_units=cache.get(("top-units", base.key()), version, lambda: open_by_unit(proj, base)),
+        statuses=cache.get(("statuses", base.key()), version, lambda: status_counts(proj, base)),
         overdue=overdue[:OVERDUE_SHOWN],
         overdue_total=len(overdue),
         fresh=fresh,

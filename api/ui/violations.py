@@ -19,13 +19,14 @@ from starlette.responses import RedirectResponse, Response
 from api.auth import FOLLOWERS, READERS, Principal, require
 from api.errors import invalid, parse_time
 from api.models import FollowupIn, JustifyIn
-from api.queries import SORTS, ViolationFilter, violation_page, violation_rows
+from api.queries import SORTS, ViolationFilter, count, violation_page, violation_rows
 from api.routes.violations import TRANSITIONS, _follow, get_violation
 from api.services import STATUSES, Services, services
 from api.ui import exports
 from api.ui.i18n import SEVERITY, Tr, page_lang
 from api.ui.render import Orgs, render
 from api.ui.session import check_csrf, viewer
+from api.viewcache import ViewCache
 from domain.rules.base import FAMILIES
 from domain.rules.packs import PACKS
 from domain.rules.registry import BY_ID, RULES
@@ -56,6 +57,8 @@ class Filters:
         fam = q["family"].upper() if q["family"] else None
         self.raw = {k: v for k, v in q.items() if v is not None}
         self.j = p.jurisdiction_scope(q["jurisdiction"])
+        js = [self.j] if self.j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
+        self.version = ViewCache.version(s.ledger, js)  # before the views catch up
         p.check_unit_filter(q["unit"])
         units = p.unit_scope()
         self.flt = ViolationFilter(
@@ -117,9 +120,10 @@ def _options(p: Principal, s: Services, t: Tr, orgs: Orgs) -> dict[str, Any]:
 def violation_list(request: Request, p: Principal = Depends(viewer), s: Services = Depends(services)) -> Response:
     require(*READERS)(p)
     f = Filters(request, p, s)
-    items, total = violation_page(
-        s.projection(), f.flt, sort=f.sort, descending=f.desc, offset=(f.page - 1) * f.per, limit=f.per
-    )
+    proj = s.projection()
+    items = violation_page(proj, f.flt, sort=f.sort, descending=f.desc, offset=(f.page - 1) * f.per, limit=f.per)
+    cache: ViewCache = request.app.state.views
+    total = cache.get(("count", f.flt.key()), f.version, lambda: count(proj, f.flt))
     pages = max(1, -(-total // f.per))
     s.log_access(p, "/ui/violations", {**f.log_query(), "page": f.page}, [f.j] if f.j else None)
     orgs = Orgs(s)

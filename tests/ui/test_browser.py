@@ -17,7 +17,8 @@ from typing import Any
 import docx
 import pytest
 
-from api.queries import BulletinCache
+from api.queries import month_bulletin
+from api.viewcache import ViewCache
 from ledger.store import Ledger
 from projections.audit import AuditProjection
 from tests.ui.conftest import CLERK_UNIT, SUPERVISOR, J, Served
@@ -89,10 +90,10 @@ def facts(served: Served) -> dict[str, Any]:
     with Ledger(served.url) as led:
         proj = AuditProjection(led)
         proj.run()
-        cache = BulletinCache()
+        cache = ViewCache()
         now = datetime.now(UTC)
         months = [f"2024-{m:02d}" for m in range(1, 13)]
-        month = max(months, key=lambda m: len(cache.rows(led, proj, J, m, now)))
+        month = max(months, key=lambda m: len(month_bulletin(cache, led, lambda: proj, J, m, now)))
         rows = led.query(f"SELECT case_id, unit FROM {proj.t_c} WHERE jurisdiction=? AND kind='leave'", [J])
         other = next(r[0] for r in rows if r[1] != CLERK_UNIT)
         own = next(r[0] for r in rows if r[1] == CLERK_UNIT)

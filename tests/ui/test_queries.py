@@ -10,16 +10,18 @@ from datetime import UTC, datetime
 import pytest
 
 from api.queries import (
-    BulletinCache,
     ViolationFilter,
     by_family_and_month,
+    count,
     freshness,
+    month_bulletin,
     open_by_unit,
     status_counts,
     violation_page,
     violation_rows,
     years,
 )
+from api.viewcache import ViewCache
 from tests.api.conftest import INCIDENT, LEAVE_FGJ, LEAVE_SFJ, Env, make_env
 from tests.api.test_violations import supervision
 from tests.conftest import FakeClock, act
@@ -45,18 +47,18 @@ def test_the_table_filters_counts_and_sorts_by_follow_up_status_as_the_api_reads
     proj = s.projection()
     flt = ViolationFilter(statuses=s.statuses())
     every = county.get("/violations").json()["items"]
-    rows, n = violation_page(proj, flt, sort="at", descending=False, limit=100)
-    assert n == len(every) and [r["id"] for r in rows] == [v["id"] for v in every]
+    rows = violation_page(proj, flt, sort="at", descending=False, limit=100)
+    assert count(proj, flt) == len(every) and [r["id"] for r in rows] == [v["id"] for v in every]
     assert [r["status"] for r in rows] == [v["status"] for v in every]
     for st in ("open", "acknowledged", "justified", "remediated"):
         api = county.get("/violations", params={"status": st}).json()["items"]
-        got, k = violation_page(proj, replace(flt, status=st), limit=100)
-        assert k == len(api) and {r["id"] for r in got} == {v["id"] for v in api}, st
+        got = violation_page(proj, replace(flt, status=st), limit=100)
+        assert count(proj, replace(flt, status=st)) == len(api) and {r["id"] for r in got} == {v["id"] for v in api}, st
     assert status_counts(proj, flt) == {
         st: len(county.get("/violations", params={"status": st}).json()["items"])
         for st in ("open", "acknowledged", "justified", "remediated")
     }
-    by_status, _n = violation_page(proj, flt, sort="status", descending=False, limit=100)
+    by_status = violation_page(proj, flt, sort="status", descending=False, limit=100)
     order = ["open", "acknowledged", "justified", "remediated"]
     assert [r["status"] for r in by_status] == sorted((r["status"] for r in by_status), key=order.index)
     assert [r["id"] for r in violation_rows(proj, flt, sort="status", descending=False, batch=2)] == [
@@ -89,7 +91,7 @@ def test_the_bulletin_cache_reads_through_the_case_view_on_either_backend(county
     items += [*supervision("S-3", "u-fgj", "2024-03-10"), done]
     assert county.post("/acts", json={"acts": items}).status_code == 201
     s = county.services
-    cache = BulletinCache()
+    cache = ViewCache()
     for now in (datetime(2024, 3, 25, 1, tzinfo=UTC), datetime(2024, 5, 2, 1, tzinfo=UTC)):
         county.clock.now = now
         for month in ("2024-02", "2024-03", "2024-04"):
@@ -97,7 +99,7 @@ def test_the_bulletin_cache_reads_through_the_case_view_on_either_backend(county
             ours = [
                 {"jurisdiction": j, **r.to_dict()}
                 for j in s.ledger.jurisdictions()
-                for r in cache.rows(s.ledger, s.projection(), j, month, now)
+                for r in month_bulletin(cache, s.ledger, s.projection, j, month, now)
             ]
             assert ours == api, (now, month)
     assert any(r["overdue"] for r in api)

@@ -1,0 +1,63 @@
+"""What the pages read from the audit views, kept until the data under it changes (视图缓存).
+
+The dashboard's aggregates, a filtered list's total and a finished month's bulletin read many
+rows of the views; they change only when an act is stored. A result is kept under its key and
+the *version* of the jurisdictions it covers — each one's newest act that is not a read (the
+access log's own acts never reach the views, and every read adds one). Take the version
+*before* the projection catches up: a result is then never kept under a version newer than the
+acts it saw, so a later act always makes the next read compute afresh. One cache per app (per
+worker process); thread-safe; the oldest entries are dropped past ``size``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from ledger import codec
+from ledger.store import Ledger, _col
+
+T = TypeVar("T")
+Version = tuple[tuple[str, int], ...]
+
+
+def newest_act(led: Ledger, j: str) -> tuple[int, datetime] | None:
+    """Chain position and recorded time of a jurisdiction's newest act that is not a read."""
+    rows = led.query(
+        f"SELECT seq, recorded_us FROM {led.t_chain} WHERE jurisdiction=? AND kind<>'access' ORDER BY seq DESC LIMIT 1",
+        [j],
+    )
+    if not rows:
+        return None
+    return int(_col(rows[0], "seq", 0)), codec.from_micros(int(_col(rows[0], "recorded_us", 1)))
+
+
+class ViewCache:
+    """Results by (key, version); see the module docstring."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Hashable, Version], Any] = OrderedDict()
+
+    @staticmethod
+    def version(led: Ledger, jurisdictions: Sequence[str]) -> Version:
+        """The data version of ``jurisdictions``: each one's newest act that is not a read."""
+        return tuple((j, n[0] if (n := newest_act(led, j)) else 0) for j in sorted(set(jurisdictions)))
+
+    def get(self, key: Hashable, version: Version, compute: Callable[[], T]) -> T:
+        """The result kept for ``key`` at ``version``, else ``compute()`` (kept)."""
+        k = (key, version)
+        with self._lock:
+            if k in self._items:
+                self._items.move_to_end(k)
+                return self._items[k]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._items[k] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value

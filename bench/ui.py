@@ -1,0 +1,176 @@
+"""The supervision office's pages with a large ledger loaded.
+
+    python bench/ui.py [N] [REQUESTS]     (default 1 000 000 acts, 40 requests per page)
+
+Loads N generated acts (bench/synth.py) into a SQLite ledger (``BENCH_DB=path`` keeps and
+reuses it), catches the audit projection up, logs in to the pages as a supervisor (every read
+recorded in the access log, as in production) and measures each page's p50/p95 through the
+ASGI app in-process, beside an anchor measured in the same run: the JSON API route serving the
+same data with the same token. Target: each page's p95 ≤ 300 ms at 1 M acts.
+
+The bulletin of a finished month is cached until an act other than a read is stored; its first
+view (cold, every month once) is reported on its own line.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from api.app import create_app
+from bench.synth import UNITS, org_chart, write_jsonl
+from ledger.importer import Importer
+from ledger.store import Ledger
+from ledger.tokens import TokenStore
+from projections.audit import AuditProjection
+
+TARGET_MS = 300.0
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+
+def timed(fn: Callable[[], object], n: int) -> list[float]:
+    fn()  # the first request warms caches; measure the rest
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    keep = os.environ.get("BENCH_DB")
+    d = Path(tempfile.mkdtemp())
+    db = Path(keep) if keep else d / "ui.db"
+    url = f"sqlite:///{db}"
+    t = time.perf_counter()
+    ledger = Ledger(url)
+    if ledger.count() == 0:
+        path = write_jsonl(d / "acts.jsonl", n)
+        Importer(ledger).import_chart(org_chart())
+        Importer(ledger).import_path(path)
+        AuditProjection(ledger).rebuild()
+    n = ledger.count()
+    _tok, bearer = TokenStore(ledger).create("supervisor", person="p-od")
+    ledger.close()
+    print(f"loaded {n:,} acts in {time.perf_counter() - t:.0f} s")
+
+    app = create_app(url)
+    api = TestClient(app)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    ui = TestClient(app, follow_redirects=False)
+    form = ui.get("/ui/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf
+    assert ui.post("/ui/login", data={"token": bearer, "csrf": csrf.group(1)}).status_code == 303
+    rnd = random.Random(5)
+    vids = [v["id"] for v in api.get("/violations", params={"limit": 1000}, headers=headers).json()["items"]]
+    cases = [f"C-{i}" for i in range(1, n // 5, max(1, n // 5000))]
+
+    def get(client: TestClient, path: Callable[[], str], **kw: object) -> Callable[[], object]:
+        def go() -> None:
+            r = client.get(path(), **kw)  # type: ignore[arg-type]
+            assert r.status_code in (200, 404), (r.status_code, r.text[:300])
+
+        return go
+
+    month = lambda: f"2024-{rnd.randint(1, 12):02d}"  # noqa: E731
+    unit = lambda: rnd.choice(UNITS)  # noqa: E731
+    vid = lambda: rnd.choice(vids)  # noqa: E731
+    case = lambda: rnd.choice(cases)  # noqa: E731
+    cold = []
+    for m in range(1, 13):  # every month's bulletin once, before it is cached
+        t0 = time.perf_counter()
+        assert ui.get(f"/ui/bulletin?month=2024-{m:02d}").status_code == 200
+        cold.append((time.perf_counter() - t0) * 1000)
+
+    pages: list[tuple[str, Callable[[], object], str, Callable[[], object]]] = [
+        (
+            "/ui/  (dashboard)",
+            get(ui, lambda: "/ui/"),
+            "GET /violations?limit=50",
+            get(api, lambda: "/violations?limit=50", headers=headers),
+        ),
+        (
+            "/ui/violations",
+            get(ui, lambda: "/ui/violations"),
+            "GET /violations?limit=50",
+            get(api, lambda: "/violations?limit=50", headers=headers),
+        ),
+        (
+            "/ui/violations?family=&sort=rule",
+            get(ui, lambda: "/ui/violations?family=SUP&sort=rule&dir=asc"),
+            "GET /violations?family=",
+            get(api, lambda: "/violations?family=SUP&limit=50", headers=headers),
+        ),
+        (
+            "/ui/violations?unit=&page=3",
+            get(ui, lambda: f"/ui/violations?unit={unit()}&page=3"),
+            "GET /violations?unit=",
+            get(api, lambda: f"/violations?unit={unit()}&limit=50", headers=headers),
+        ),
+        (
+            "/ui/violations/{id}",
+            get(ui, lambda: f"/ui/violations/{vid()}"),
+            "GET /violations/{id}",
+            get(api, lambda: f"/violations/{vid()}", headers=headers),
+        ),
+        (
+            "/ui/cases/{id}",
+            get(ui, lambda: f"/ui/cases/{case()}"),
+            "GET /cases/{id}/timeline",
+            get(api, lambda: f"/cases/{case()}/timeline", headers=headers),
+        ),
+        (
+            "/ui/cases/{id}?at=&clock=",
+            get(ui, lambda: f"/ui/cases/{case()}?at=2024-{rnd.randint(1, 12):02d}-15&clock=business"),
+            "GET /cases/{id}?as_of=",
+            get(api, lambda: f"/cases/{case()}?as_of=2024-{rnd.randint(1, 12):02d}-15", headers=headers),
+        ),
+        (
+            "/ui/bulletin?month=",
+            get(ui, lambda: f"/ui/bulletin?month={month()}"),
+            "GET /bulletin?month= (×2)",
+            get(api, lambda: f"/bulletin?month={month()}", headers=headers),
+        ),
+        ("/ui/rules", get(ui, lambda: "/ui/rules"), "GET /rules", get(api, lambda: "/rules", headers=headers)),
+    ]
+    print(
+        f"{'page':<34} {'p50':>7} {'p95':>7}   {'anchor (JSON API, same run)':<28} {'p95':>7}  ratio  ≤{TARGET_MS:.0f} ms"
+    )
+    for name, page, anchor_name, anchor in pages:
+        xs = timed(page, requests)
+        ys = timed(anchor, 2 if "×2" in anchor_name else requests)  # the API's bulletin reads every item
+        p95, a95 = pct(xs, 95), pct(ys, 95)
+        ok = "met" if p95 <= TARGET_MS else "NOT met"
+        print(
+            f"{name:<34} {statistics.median(xs):7.1f} {p95:7.1f}   {anchor_name:<28} {a95:7.1f}  {p95 / a95:5.1f}×  {ok}"
+        )
+    print(
+        f"{'/ui/bulletin (first view, cold)':<34} {statistics.median(cold):7.1f} {pct(cold, 95):7.1f}   "
+        "(each month once; then cached until an act other than a read is stored)"
+    )
+
+
+if __name__ == "__main__":
+    main()
