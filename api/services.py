@@ -204,18 +204,20 @@ class Services:
     def acts_by_ids(self, j: str, ids: Sequence[str]) -> list[Act]:
         """Stored acts by id (in chain order); unknown ids are skipped."""
         ids = list(dict.fromkeys(i for i in ids if isinstance(i, str)))
-        out: list[Act] = []
+        found: list[tuple[int, bytes]] = []
         led = self.ledger
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
+            # ordered here, not in SQL: an ORDER BY seq makes SQLite walk the jurisdiction's
+            # whole chain in seq order instead of looking the ids up (≈ 1 s at 1 M acts)
             rows = led.query(
-                f"SELECT e.state AS state FROM {led.t_chain} c JOIN {led.t_events} e "
+                f"SELECT c.seq AS seq, e.state AS state FROM {led.t_chain} c JOIN {led.t_events} e "
                 "ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
-                f"WHERE c.jurisdiction=? AND c.act_id IN ({','.join('?' * len(chunk))}) ORDER BY c.seq",
+                f"WHERE c.jurisdiction=? AND c.act_id IN ({','.join('?' * len(chunk))})",
                 [j, *chunk],
             )
-            out.extend(codec.decode(bytes(_col(r, "state", 0))) for r in rows)
-        return out
+            found.extend((int(_col(r, "seq", 0)), bytes(_col(r, "state", 1))) for r in rows)
+        return [codec.decode(state) for _seq, state in sorted(found, key=lambda f: f[0])]
 
     def recorded(self, j: str, ids: Sequence[str]) -> dict[str, tuple[datetime, int]]:
         """Recorded time and chain seq of stored acts, by id."""
