@@ -13,14 +13,13 @@ the table can be filtered, counted and sorted by status without a join per row. 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from api.services import STATUSES
+from api.services import STATUSES, Services
 from api.viewcache import ViewCache, newest_act
-from domain.acts import Act
 from domain.bulletin import BulletinRow, bulletin, month_bounds
 from domain.rules.base import Case
 from domain.rules.engine import group_cases
@@ -246,7 +245,7 @@ def freshness(p: AuditProjection, jurisdictions: list[str]) -> Freshness:
 
 
 # ---- the bulletin (督查通报) ---------------------------------------------------------------
-def _supervision_cases(led: Ledger, p: AuditProjection, j: str, start: datetime, cutoff: datetime) -> list[Case]:
+def _supervision_cases(s: Services, j: str, start: datetime, cutoff: datetime) -> list[Case]:
     """The supervision items a month's bulletin can name, with their whole histories.
 
     From the case view: opened by the cut-off, and still open or with an act from the month's
@@ -254,41 +253,30 @@ def _supervision_cases(led: Ledger, p: AuditProjection, j: str, start: datetime,
     the month (its closure came before the month) nor of poor quality in it (no act in it), so
     :func:`domain.bulletin.bulletin` gives the same rows as over every item.
     """
+    led, proj = s.ledger, s.projection()
     rows = led.query(
-        f"SELECT case_id FROM {p.t_c} WHERE jurisdiction=? AND kind='supervision' AND opened_us<=? "
+        f"SELECT case_id FROM {proj.t_c} WHERE jurisdiction=? AND kind='supervision' AND opened_us<=? "
         "AND (open=1 OR last_us>=?)",
         [j, codec.micros(cutoff), codec.micros(start)],
     )
-    ids = [str(_col(r, "case_id", 0)) for r in rows]
-    acts: list[Act] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        found = led.query(
-            f"SELECT e.state AS state FROM {led.t_chain} c JOIN {led.t_events} e "
-            "ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
-            f"WHERE c.jurisdiction=? AND c.case_id IN ({','.join('?' * len(chunk))})",
-            [j, *chunk],
-        )
-        acts += (codec.decode(bytes(_col(r, "state", 0))) for r in found)
-    return group_cases(a for a in acts if a.kind == "supervision")
+    cases = [str(_col(r, "case_id", 0)) for r in rows]
+    ids = [str(_col(r, "act_id", 0)) for r in led._rows_for(j, "case_id", cases, "act_id")]
+    return group_cases(a for a in s.acts_by_ids(j, ids) if a.kind == "supervision")
 
 
-def month_bulletin(
-    cache: ViewCache, led: Ledger, projection: Callable[[], AuditProjection], j: str, month: str, now: datetime
-) -> list[BulletinRow]:
+def month_bulletin(cache: ViewCache, s: Services, j: str, month: str, now: datetime) -> list[BulletinRow]:
     """The bulletin of ``month`` in jurisdiction ``j`` as of ``now`` (ValueError: a bad month).
 
     A finished month's is kept in ``cache`` until an act other than a read is stored in the
     jurisdiction; a month not yet over is computed afresh each time (its cut-off is "now").
-    ``projection`` catches the views up (called after the cache's version is taken).
     """
-    org = led.org(j)
+    org = s.ledger.org(j)
     start, end = month_bounds(month, org)
     cutoff = min(end, now)
 
     def compute() -> list[BulletinRow]:
-        return bulletin(_supervision_cases(led, projection(), j, start, cutoff), org, month, now)
+        return bulletin(_supervision_cases(s, j, start, cutoff), org, month, now)
 
     if cutoff >= now:
         return compute()
-    return cache.get(("bulletin", j, month), cache.version(led, [j]), compute)
+    return cache.get(("bulletin", j, month), cache.version(s.ledger, [j]), compute)

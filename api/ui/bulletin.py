@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from api.auth import READERS, Principal, require
@@ -52,7 +52,7 @@ def bulletin_rows(
     rows = [
         {"jurisdiction": jj, **r.to_dict()}
         for jj in js
-        for r in month_bulletin(request.app.state.views, s.ledger, s.projection, jj, month, now)
+        for r in month_bulletin(request.app.state.views, s, jj, month, now)
         if p.may_read_unit(r.unit)
     ]
     s.log_access(p, resource, {"month": month, "jurisdiction": jurisdiction}, [j] if j else None)
@@ -95,29 +95,22 @@ def _issuer(orgs: Orgs, js: list[str], t: Tr) -> str:
     return t("督查室", "Supervision office")
 
 
-@router.get("/bulletin.docx")
-def bulletin_docx(
+@router.get("/bulletin.{fmt}")
+def bulletin_download(
     request: Request,
+    fmt: Annotated[Literal["docx", "xlsx"], Path(description="docx (Word) or xlsx (Excel)")],
     month: Annotated[str | None, Query()] = None,
     jurisdiction: Annotated[str | None, Query()] = None,
     p: Principal = Depends(viewer),
     s: Services = Depends(services),
 ) -> Response:
-    month, _j, js, rows = bulletin_rows(request, p, s, month, jurisdiction, "/ui/bulletin.docx")
+    """The bulletin as the Word document offices circulate, or as an Excel workbook."""
+    month, _j, js, rows = bulletin_rows(request, p, s, month, jurisdiction, f"/ui/bulletin.{fmt}")
     t, orgs = Tr(page_lang(request)), Orgs(s)
-    data = exports.bulletin_docx(rows, month, t, orgs, issuer=_issuer(orgs, js, t), issued=s.now().astimezone(CHINA_TZ))
-    return exports.docx_response(data, t(f"督查通报-{month}.docx", f"supervision-bulletin-{month}.docx"))
-
-
-@router.get("/bulletin.xlsx")
-def bulletin_xlsx(
-    request: Request,
-    month: Annotated[str | None, Query()] = None,
-    jurisdiction: Annotated[str | None, Query()] = None,
-    p: Principal = Depends(viewer),
-    s: Services = Depends(services),
-) -> Response:
-    month, _j, _js, rows = bulletin_rows(request, p, s, month, jurisdiction, "/ui/bulletin.xlsx")
-    t, orgs = Tr(page_lang(request)), Orgs(s)
-    data = exports.xlsx_bytes(exports.bulletin_sheets(rows, t, orgs))
-    return exports.xlsx_response(data, t(f"督查通报-{month}.xlsx", f"supervision-bulletin-{month}.xlsx"))
+    name = t(f"督查通报-{month}.{fmt}", f"supervision-bulletin-{month}.{fmt}")
+    if fmt == "docx":
+        issued = s.now().astimezone(CHINA_TZ)
+        return exports.download(
+            exports.bulletin_docx(rows, month, t, orgs, issuer=_issuer(orgs, js, t), issued=issued), name
+        )
+    return exports.download(exports.xlsx_bytes(exports.bulletin_sheets(rows, t, orgs)), name)

@@ -128,8 +128,10 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
 VIOLATION_WIDTHS = (20, 16, 24, 26, 14, 14, 22, 8, 20, 18, 16, 17, 10, 60, 30)
 
 
-def xlsx_response(data: bytes, filename: str) -> Response:
-    return Response(data, media_type=XLSX, headers=attachment(filename))
+def download(data: bytes, filename: str) -> Response:
+    """A Word or Excel file to save (its type from the name)."""
+    media = DOCX if filename.endswith(".docx") else XLSX
+    return Response(data, media_type=media, headers=attachment(filename))
 
 
 # ---- the bulletin (督查通报) -------------------------------------------------------------------
@@ -286,7 +288,3 @@ def bulletin_docx(rows: list[dict[str, Any]], month: str, t: Tr, org: Orgs, *, i
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def docx_response(data: bytes, filename: str) -> Response:
-    return Response(data, media_type=DOCX, headers=attachment(filename))

@@ -8,8 +8,7 @@ logged-in person, with the same transitions, optimistic version check and refusa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -140,40 +139,29 @@ def violation_list(request: Request, p: Principal = Depends(viewer), s: Services
     )
 
 
-def _download_rows(request: Request, p: Principal, s: Services, resource: str) -> Iterator[dict[str, Any]]:
-    """Every violation the list's filters match, in its order (the read logged first)."""
+@router.get("/violations.{fmt}")
+def violations_download(
+    request: Request,
+    fmt: Annotated[Literal["csv", "xlsx"], Path(description="csv or xlsx (Excel)")],
+    p: Principal = Depends(viewer),
+    s: Services = Depends(services),
+) -> Response:
+    """Every violation the list's filters match, in its order, as CSV or an Excel workbook."""
     require(*READERS)(p)
     f = Filters(request, p, s)
-    s.log_access(p, resource, f.log_query(), [f.j] if f.j else None)
-    return violation_rows(s.projection(), f.flt, sort=f.sort, descending=f.desc)
-
-
-@router.get("/violations.csv")
-def violations_csv(request: Request, p: Principal = Depends(viewer), s: Services = Depends(services)) -> Response:
-    rows = _download_rows(request, p, s, "/ui/violations.csv")
+    s.log_access(p, f"/ui/violations.{fmt}", f.log_query(), [f.j] if f.j else None)
     t, orgs = Tr(page_lang(request)), Orgs(s)
-    return exports.csv_response(
-        exports.violation_header(t),
-        (exports.violation_cells(v, t, orgs) for v in rows),
-        t("违规清单.csv", "violations.csv"),
+    header = exports.violation_header(t)
+    cells = (
+        exports.violation_cells(v, t, orgs)
+        for v in violation_rows(s.projection(), f.flt, sort=f.sort, descending=f.desc)
     )
-
-
-@router.get("/violations.xlsx")
-def violations_xlsx(request: Request, p: Principal = Depends(viewer), s: Services = Depends(services)) -> Response:
-    rows = _download_rows(request, p, s, "/ui/violations.xlsx")
-    t, orgs = Tr(page_lang(request)), Orgs(s)
-    data = exports.xlsx_bytes(
-        [
-            (
-                t("违规清单", "violations"),
-                exports.violation_header(t),
-                (exports.violation_cells(v, t, orgs) for v in rows),
-                exports.VIOLATION_WIDTHS,
-            )
-        ]
+    name = t(f"违规清单.{fmt}", f"violations.{fmt}")
+    if fmt == "csv":
+        return exports.csv_response(header, cells, name)
+    return exports.download(
+        exports.xlsx_bytes([(t("违规清单", "violations"), header, cells, exports.VIOLATION_WIDTHS)]), name
     )
-    return exports.xlsx_response(data, t("违规清单.xlsx", "violations.xlsx"))
 
 
 VID = Annotated[str, Path(description="Violation id (v-…)")]

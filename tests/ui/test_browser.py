@@ -18,9 +18,8 @@ import docx
 import pytest
 
 from api.queries import month_bulletin
+from api.services import Services
 from api.viewcache import ViewCache
-from ledger.store import Ledger
-from projections.audit import AuditProjection
 from tests.ui.conftest import CLERK_UNIT, SUPERVISOR, J, Served
 
 Shot = Callable[[Any, str], None]
@@ -87,17 +86,20 @@ def log_in(page: Any, served: Served, who: str) -> None:
 def facts(served: Served) -> dict[str, Any]:
     """From the served demo: the month with most bulletin rows in the jurisdiction, a case of
     another unit than the clerk's, one of the clerk's own, and the supervisor's name."""
-    with Ledger(served.url) as led:
-        proj = AuditProjection(led)
-        proj.run()
+    s = Services(served.url)
+    try:
         cache = ViewCache()
         now = datetime.now(UTC)
         months = [f"2024-{m:02d}" for m in range(1, 13)]
-        month = max(months, key=lambda m: len(month_bulletin(cache, led, lambda: proj, J, m, now)))
-        rows = led.query(f"SELECT case_id, unit FROM {proj.t_c} WHERE jurisdiction=? AND kind='leave'", [J])
+        month = max(months, key=lambda m: len(month_bulletin(cache, s, J, m, now)))
+        rows = s.ledger.query(
+            f"SELECT case_id, unit FROM {s.projection().t_c} WHERE jurisdiction=? AND kind='leave'", [J]
+        )
         other = next(r[0] for r in rows if r[1] != CLERK_UNIT)
         own = next(r[0] for r in rows if r[1] == CLERK_UNIT)
-        name = led.org(J).people[str(SUPERVISOR["person"])]
+        name = s.ledger.org(J).people[str(SUPERVISOR["person"])]
+    finally:
+        s.close()
     return {"month": month, "other_case": other, "own_case": own, "supervisor": name}
 
 

@@ -344,7 +344,7 @@ def test_the_bulletin_is_the_apis_for_every_month(site: Site) -> None:
         ours = [
             {"jurisdiction": j, **r.to_dict()}
             for j in s.ledger.jurisdictions()
-            for r in month_bulletin(cache, s.ledger, s.projection, j, month, now)
+            for r in month_bulletin(cache, s, j, month, now)
         ]
         assert json.dumps(ours, sort_keys=True) == json.dumps(api, sort_keys=True), month
 
@@ -353,12 +353,12 @@ def test_a_cached_bulletin_is_recomputed_when_an_act_is_stored_but_not_when_one_
     s = site.app.state.services
     cache = ViewCache()
     now = datetime.now(UTC)
-    first = month_bulletin(cache, s.ledger, s.projection, J, "2024-07", now)
+    first = month_bulletin(cache, s, J, "2024-07", now)
     s.log_access(_principal(site, "auditor"), "/ui/bulletin", {}, [J])
-    assert month_bulletin(cache, s.ledger, s.projection, J, "2024-07", now) is first
+    assert month_bulletin(cache, s, J, "2024-07", now) is first
     fu = follow(site, "supervisor", first_violation(site), "acknowledge")
     assert fu.status_code == 303
-    assert month_bulletin(cache, s.ledger, s.projection, J, "2024-07", now) is not first
+    assert month_bulletin(cache, s, J, "2024-07", now) is not first
 
 
 def _principal(site: Site, who: str) -> Any:

@@ -99,7 +99,7 @@ def test_the_bulletin_cache_reads_through_the_case_view_on_either_backend(county
             ours = [
                 {"jurisdiction": j, **r.to_dict()}
                 for j in s.ledger.jurisdictions()
-                for r in month_bulletin(cache, s.ledger, s.projection, j, month, now)
+                for r in month_bulletin(cache, s, j, month, now)
             ]
             assert ours == api, (now, month)
     assert any(r["overdue"] for r in api)
