@@ -44,7 +44,8 @@ SORTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class ViolationFilter:
-    """The filters of the violation table (筛选条件); ``units``/``jurisdiction`` scope the caller.
+    """The filters of the violation table (筛选条件); ``jurisdiction`` and ``restrict`` (the SQL
+    condition :func:`api.access.list_filter` gives for a clerk) scope the caller.
 
     ``statuses`` holds the status of every violation that has been followed up (the others
     are open), as :meth:`api.services.Services.statuses` reads it.
@@ -55,7 +56,7 @@ class ViolationFilter:
     family: str | None = None
     pack: str | None = None
     unit: str | None = None
-    units: tuple[str, ...] | None = None
+    restrict: tuple[str, tuple[Any, ...]] | None = None
     case: str | None = None
     severity: str | None = None
     status: str | None = None
@@ -75,8 +76,8 @@ class ViolationFilter:
 
     def where(self, ledger: Ledger) -> tuple[str, list[Any]]:
         """The WHERE clause (with its parameters) over the violations view."""
-        clauses: list[str] = []
-        params: list[Any] = []
+        clauses: list[str] = [self.restrict[0]] if self.restrict else []
+        params: list[Any] = list(self.restrict[1]) if self.restrict else []
         for col, val in (
             ("jurisdiction", self.jurisdiction),
             ("rule", self.rule),
@@ -89,12 +90,6 @@ class ViolationFilter:
             if val is not None:
                 clauses.append(f"{col}=?")
                 params.append(val)
-        if self.units is not None:
-            if not self.units:
-                clauses.append("1=0")
-            else:
-                clauses.append(f"unit IN ({','.join('?' * len(self.units))})")
-                params += list(self.units)
         if self.status is not None:
             if self.status == "open":
                 sql, ps = self.with_status([v for v, st in self.statuses.items() if st != "open"], ledger)

@@ -2,7 +2,7 @@
 chosen moment (by business time 业务时间 or by recorded time 记录时间), and its violations
 with the supervision office's follow-up acts on them.
 
-Who may read the case is the API's decision (:func:`api.routes.cases._open_case`); the state
+Who may read the case is the API's decision (:func:`api.access.check_case_read`); the state
 and violations as of the moment are the auditor's replay (:func:`ledger.replay.replay`).
 """
 
@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
+from api.access import check_case_read
 from api.auth import READERS, Principal, require
 from api.errors import invalid, parse_time
-from api.routes.cases import _open_case
 from api.services import Services, act_out, services
 from api.ui.render import render
 from api.ui.session import viewer
@@ -49,7 +49,8 @@ def case_page(
     if clock not in CLOCKS:
         raise invalid("clock", f"未知的时间口径：{clock}", f"unknown clock '{clock}' (business or recorded)")
     moment = parse_time(at.strip() if at and at.strip() else None, "at")
-    j, kind = _open_case(s, p, case_id, jurisdiction)
+    j, kind = s.find_case(case_id, jurisdiction, p)
+    check_case_read(s, p, j, case_id)  # who may read which case: the API's one rule
     as_of, rec = (moment, None) if clock == "business" else (None, moment)
     r = replay(s.ledger, j, case_id, as_of=as_of, recorded_as_of=rec)
     timeline: list[dict[str, Any]] = r["timeline"]

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from api.access import list_filter
 from api.auth import READERS, Principal, require
 from api.queries import ViolationFilter, by_family_and_month, freshness, open_by_unit, status_counts, years
 from api.services import Services, services
@@ -40,7 +41,7 @@ def open_supervision(s: Services, p: Principal, js: list[str]) -> dict[str, list
     proj = s.projection()
     out: dict[str, list[Case]] = {}
     for j in js:
-        rows = query_cases(proj, jurisdiction=j, kind="supervision", open=True, units=p.unit_scope())
+        rows = query_cases(proj, jurisdiction=j, kind="supervision", open=True, restrict=list_filter(s, p, proj.t_c))
         out[j] = [Case.of(h) for h in (s.ledger.case_history(j, r["case"]) for r in rows) if h]
     return out
 
@@ -66,9 +67,10 @@ def dashboard(
     j, js = scope(p, s, jurisdiction)
     cache: ViewCache = request.app.state.views
     version = cache.version(s.ledger, js)  # before the views catch up
-    units = p.unit_scope()
-    base = ViolationFilter(jurisdiction=j, units=tuple(units) if units is not None else None, statuses=s.statuses())
     proj = s.projection()
+    scope_sql = list_filter(s, p, proj.t_v, unit_col="unit")  # a clerk: the API's own condition
+    restrict = (scope_sql[0], tuple(scope_sql[1])) if scope_sql else None
+    base = ViolationFilter(jurisdiction=j, restrict=restrict, statuses=s.statuses())
     fresh = freshness(proj, js)
     have = cache.get(("years", base.key()), version, lambda: years(proj, base))
     y = year or (have[0] if have else str(s.now().astimezone(CHINA_TZ).year))

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
+from api.access import list_filter
 from api.auth import FOLLOWERS, READERS, Principal, require
 from api.errors import invalid, parse_time
 from api.models import FollowupIn, JustifyIn
@@ -59,14 +60,15 @@ class Filters:
         js = [self.j] if self.j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
         self.version = ViewCache.version(s.ledger, js)  # before the views catch up
         p.check_unit_filter(q["unit"])
-        units = p.unit_scope()
+        proj = s.projection()
+        scope = list_filter(s, p, proj.t_v, unit_col="unit")  # a clerk: the API's own condition
         self.flt = ViolationFilter(
             jurisdiction=self.j,
             family=_one_of("family", fam, FAMILIES, "规则类别", "family"),
             rule=q["rule"],
             pack=_one_of("pack", q["pack"], PACKS, "规则包", "pack"),
             unit=q["unit"],
-            units=tuple(units) if units is not None else None,
+            restrict=(scope[0], tuple(scope[1])) if scope else None,
             case=q["case"],
             severity=_one_of("severity", q["severity"], SEVERITY, "严重程度", "severity"),
             status=_one_of("status", q["status"], STATUSES, "跟踪状态", "status"),

@@ -79,7 +79,7 @@ def test_the_dashboards_aggregates_add_up(county: Env) -> None:
     opened = [v for v in every if v["status"] == "open"]
     assert sum(n for _j, _u, n in top) == len(opened)
     assert top[0][2] == max(sum(1 for v in opened if v["unit"] == u) for u in {v["unit"] for v in opened})
-    clerk = replace(flt, units=("u-sfj",))
+    clerk = replace(flt, restrict=("unit IN (?)", ("u-sfj",)))
     assert {u for _j, u, _n in open_by_unit(proj, clerk)} <= {"u-sfj"}
     f = freshness(proj, s.ledger.jurisdictions())
     assert f.lag == 0 and f.last_recorded is not None
