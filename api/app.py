@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ApiError, ErrorJSON, install_handlers
 from api.models import ActBatchIn, ActIn
-from api.routes import acts, cases, integrity, rules, violations
+from api.routes import acts, cases, integrity, packs, rules, violations
 from api.services import Services, refuse_nul
 from api.ui import create_ui
 from ledger.validation import env_size
@@ -114,7 +114,7 @@ def create_app(
     )
     app.state.services = Services(db_url, clock=clock)
     install_handlers(app)
-    for r in (acts.router, cases.router, violations.router, integrity.router, rules.router):
+    for r in (acts.router, cases.router, violations.router, integrity.router, rules.router, packs.router):
         app.include_router(r)
     app.include_router(acts.imports_router, max_body_size=max_upload or env_size("LEDGER_MAX_UPLOAD", MAX_UPLOAD))
     # the supervision office's pages (督查室工作台), same services and parameter checks

@@ -187,6 +187,51 @@ class PackStatusOut(BaseModel):
     error: dict[str, Any] | None = Field(default=None, description="The pack's compile error (line, rule, field)")
 
 
+class PackDiffIn(BaseModel):
+    """A draft pack to try on a jurisdiction's stored history (规则包试算)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: str = Field(description="The draft pack's YAML text")
+    jurisdiction: str | None = Field(default=None, description="Whose history (default: the token's, or the only one)")
+    now: str | None = Field(default=None, description="Run the clock up to this time (RFC 3339 or YYYY-MM-DD)")
+    adopt_from: str | None = Field(
+        default=None,
+        alias="from",
+        description="Adopt the draft from this date (YYYY-MM-DD); default: in place of the pack in force",
+    )
+
+
+class ChangedViolationOut(BaseModel):
+    before: ViolationOut
+    after: ViolationOut
+
+
+class RuleDiffOut(BaseModel):
+    rule: str
+    added: int
+    removed: int
+    changed: int = Field(description="Found by both, with another state, severity, article or time")
+    kept: int
+    added_violations: list[ViolationOut]
+    removed_violations: list[ViolationOut]
+    changed_violations: list[ChangedViolationOut]
+
+
+class PackDiffOut(BaseModel):
+    """What the draft would add, remove and change against the pack in force; nothing is stored."""
+
+    jurisdiction: str
+    draft: str
+    in_force: str | None = None
+    now: str
+    cases: int
+    added: int
+    removed: int
+    changed: int
+    rules: list[RuleDiffOut]
+
+
 class ViolationsPage(BaseModel):
     items: list[ViolationOut]
     next_cursor: str | None = None

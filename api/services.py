@@ -170,6 +170,10 @@ class Services:
         _catch_up(self._parties, self._parties_lock)
         return self._parties
 
+    def projection_paused(self) -> threading.Lock:
+        """Held while nothing may run the projection (a what-if swaps pack registrations)."""
+        return self._proj_lock
+
     # ---- cases ----------------------------------------------------------------------------
     def find_case(self, case: str, jurisdiction: str | None, p: Principal) -> tuple[str, str]:
         """(jurisdiction, kind) of a case id; 404 when unknown, 422 when ambiguous."""

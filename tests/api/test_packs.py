@@ -18,7 +18,7 @@ from api.routes.violations import UNJUDGED_HEADER
 from domain.rules.packs import PACKS
 from ledger.mapping import import_mapped
 from tests.api.conftest import Env
-from tests.claims import JURISDICTION, broken_pack_act, write_claims
+from tests.claims import BROKEN_PACK, JURISDICTION, PACK, broken_pack_act, write_claims
 from tests.conftest import FakeClock
 
 
@@ -73,3 +73,39 @@ def test_get_violations_says_which_jurisdiction_is_not_judged_and_why(claims: En
     assert st["jurisdiction"] == JURISDICTION and st["state"] == "failed" and st["pack"] == "claims-rules"
     assert st["error"]["field"] == "within" and "does not compile" in st["message_en"]
     assert r.headers[UNJUDGED_HEADER] == f"{JURISDICTION}=failed"
+
+
+# ---- POST /packs/diff ------------------------------------------------------------------------------
+DRAFT = PACK.replace("within: {days: 2}", "within: {days: 10}").replace("amount > 1000", "amount > 100")
+
+
+def test_post_packs_diff_answers_per_rule_and_stores_nothing(claims: Env) -> None:
+    led = claims.services.ledger
+    before = (led.count(), led.max_notification_id())
+    r = claims.post("/packs/diff", "auditor", json={"source": DRAFT, "now": "2024-12-31"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["jurisdiction"], body["draft"], body["in_force"]) == (JURISDICTION, "claims-rules", "claims-rules")
+    rules = {x["rule"]: x for x in body["rules"]}
+    assert [v["case"] for v in rules["CLM-BIG-NEEDS-REVIEW"]["added_violations"]] == ["C4"]
+    assert [(v["case"], v["state"]) for v in rules["CLM-PAY-WITHIN-2D"]["removed_violations"]] == [("C3", "late")]
+    assert (led.count(), led.max_notification_id()) == before
+    limited = claims.post("/packs/diff", json={"source": DRAFT, "now": "2024-12-31"}, params={"limit": 0}).json()
+    assert limited["added"] == 1 and all(x["added_violations"] == [] for x in limited["rules"])
+
+
+def test_post_packs_diff_names_the_drafts_line_and_refuses_clerks(claims: Env) -> None:
+    r = claims.post("/packs/diff", json={"source": BROKEN_PACK})
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["field"] == "source" and "line 17" in err["message_en"] and "within" in err["message_en"]
+    claims.token("clerk", "clerk", units=["u-gov"], person="p-ann")
+    assert claims.post("/packs/diff", "clerk", json={"source": DRAFT}).status_code == 403
+    r = claims.post("/packs/diff", json={"source": DRAFT, "jurisdiction": "nope"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_jurisdiction"
+
+
+def test_post_packs_diff_refuses_a_character_yaml_cannot_hold_naming_its_line(claims: Env) -> None:
+    r = claims.post("/packs/diff", json={"source": "pack: x\nrules: \x1f"})
+    assert r.status_code == 422
+    assert r.json()["error"]["message_en"].startswith("line 2: a character YAML does not allow (#x001f)")

@@ -90,7 +90,15 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], seen: set[i
 
 
 def parse_yaml(text: str) -> tuple[Any, Lines]:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # refuses characters YAML cannot hold (control characters) right away
+    except yaml.reader.ReaderError as e:
+        raise PackError(
+            f"YAML 不允许的字符 #x{e.character:04x}",
+            f"a character YAML does not allow (#x{e.character:04x})",
+            line=text.count("\n", 0, e.position) + 1,
+            code="pack_yaml",
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
