@@ -644,6 +644,7 @@ def import_mapped(
     mapping_path: str | Path,
     *,
     progress: Callable[[int], None] | None = None,
+    rows: Callable[[int], None] | None = None,
     batch: int = BATCH,
 ) -> ImportResult:
     """Import a CSV(.gz) or XES(.gz) process log into ``ledger`` through a mapping file.
@@ -651,7 +652,8 @@ def import_mapped(
     Returns an :class:`ImportResult` (imported / duplicate / rejected with row or trace
     numbers and fields). Re-importing the same log stores nothing new. ``progress(n)`` is
     called with the bytes of the log file consumed since the last call, during the import
-    pass (the ``prescan`` pass for people and units, if any, reports nothing).
+    pass (the ``prescan`` pass for people and units, if any, reports nothing); ``rows(n)``
+    with the rows (CSV) or events (XES) read since the last call, at the same moments.
     """
     m = load_mapping(mapping_path)
     path = Path(log_path)
@@ -668,6 +670,16 @@ def import_mapped(
         _flush(importer, [(0, r, "") for r in skeleton], str(m.path), m, res)
     conv = _Converter(m)
     reported = 0
+    read = read_reported = 0
+
+    def report() -> None:
+        nonlocal reported, read_reported
+        if progress and counter.count > reported:
+            progress(counter.count - reported)
+        if rows and read > read_reported:
+            rows(read - read_reported)
+        reported, read_reported = counter.count, read
+
     with _open_log(path) as counter:
         records = _records(counter, path, fmt, m)
         chunk: list[tuple[int, dict[str, Any], str]] = []
@@ -675,6 +687,7 @@ def import_mapped(
         try:
             for rec in records:
                 last = rec.line
+                read += 1
                 try:
                     raw = conv.convert(rec)
                 except _RowError as e:
@@ -684,9 +697,7 @@ def import_mapped(
                 if len(chunk) >= batch:
                     _flush(importer, chunk, source, m, res, org)
                     chunk = []
-                    if progress:
-                        progress(counter.count - reported)
-                        reported = counter.count
+                    report()
         except (ET.ParseError, csv.Error, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as e:
             # the file itself is broken here: what was read before still imports, the rest cannot
             where = f"XML line {e.position[0]}" if isinstance(e, ET.ParseError) else f"after record {last}"
@@ -702,8 +713,7 @@ def import_mapped(
             )
         if chunk:
             _flush(importer, chunk, source, m, res, org)
-        if progress and counter.count > reported:
-            progress(counter.count - reported)
+        report()
     return res
 
 

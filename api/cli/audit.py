@@ -32,12 +32,14 @@ def tick_cmd(
         out.print(f"  {rule}: {n}")
 
 
-def _projection(ledger: Any, show: bool = True) -> Any:
+def _projection(ledger: Any) -> Any:
+    """The audit projection caught up; a long catch-up (the first ``violations`` after a big import)
+    shows its progress on stderr when that is a terminal — whatever the output format."""
     from projections.audit import AuditProjection
 
     p = AuditProjection(ledger)
     lag = p.lag()
-    bar = _progress(lag, "projection") if show and lag > 5000 else None
+    bar = _progress(lag, "projection") if lag > 5000 else None
     if bar is None:
         p.run()
     else:
@@ -106,7 +108,7 @@ def violations_cmd(
         "jurisdiction": jurisdiction,
     }
     with _ledger() as ledger:
-        p = _projection(ledger, show=fmt == "table")
+        p = _projection(ledger)
         vs = p.violations(**filters, state=state_)
         not_judged = p.unjudged_counts(**filters) if state_ is None else {}
         unjudged = [st for st in _pack_statuses(ledger, jurisdiction) if not st.judged]
@@ -184,7 +186,7 @@ def unjudged_cmd(
     from projections.unjudged import query
 
     with _ledger() as ledger:
-        p = _projection(ledger, show=fmt == "table")
+        p = _projection(ledger)
         rows = query(
             p,
             rule=rule,
@@ -303,7 +305,7 @@ def status_cmd(
     at = parse_time(now, "--now")
     reports = {}
     with _ledger() as ledger:
-        p = _projection(ledger, show=fmt == "table")
+        p = _projection(ledger)
         for j in [jurisdiction] if jurisdiction else ledger.jurisdictions():
             ids = [c["case"] for c in query_cases(p, jurisdiction=j, open_at=at)]
             cases = [Case.of(h) for h in (ledger.case_history(j, cid) for cid in ids) if h]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from functools import partial
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from api.cli.base import _fail, _ledger, _msg, _progress, app, err, out, parse_time
@@ -17,6 +18,39 @@ from domain.timeutil import utcnow
 
 
 # ---- import / export ------------------------------------------------------------------
+class RowsProgress:
+    """A long import's progress (导入进度): the bar and time left by bytes of the file, with the
+    rows read and their rate — a mapped log's rows are not its bytes (gzip, wide rows)."""
+
+    def __init__(self, console: Console, label: str, size: int) -> None:
+        self.bar = Progress(
+            TextColumn(label),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[done]} rows"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.bar.add_task(label, total=size, done="0", rate="")
+        self.count = 0
+        self.start = time.monotonic()
+
+    @classmethod
+    def on(cls, console: Console, label: str, size: int) -> RowsProgress | None:
+        """A progress display on ``console`` if it is a terminal (else None: nothing is drawn)."""
+        return cls(console, label, size) if console.is_terminal else None
+
+    def bytes(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+    def rows(self, n: int) -> None:
+        self.count += n
+        per_s = self.count / max(time.monotonic() - self.start, 1e-6)
+        self.bar.update(self.task, done=f"{self.count:,}", rate=f"{per_s:,.0f} rows/s")
+
+
 @app.command("import")
 def import_cmd(
     paths: Annotated[
@@ -43,13 +77,13 @@ def import_cmd(
             if mapping is not None:  # a CSV/XES process log with a column mapping
                 if not mapping.exists():
                     raise _fail(LedgerError(f"文件不存在: {mapping}", f"no such file: {mapping}", code="no_file"))
+                rows_bar = RowsProgress.on(err, p.name, size)
                 try:
-                    if bar is None:
+                    if rows_bar is None:
                         res = import_mapped(ledger, p, mapping)
                     else:
-                        with bar:
-                            task = bar.add_task(p.name, total=size)
-                            res = import_mapped(ledger, p, mapping, progress=partial(bar.advance, task))
+                        with rows_bar.bar:
+                            res = import_mapped(ledger, p, mapping, progress=rows_bar.bytes, rows=rows_bar.rows)
                 except LedgerError as e:
                     raise _fail(e) from e
             elif bar is None or not p.name.endswith(".jsonl"):
