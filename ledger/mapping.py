@@ -751,3 +751,57 @@ def _flush(
         numbers.append(n)
     if pending:
         importer._append(pending, numbers, source, res)
+
+
+# ---- reading a log for a pack check (nothing stored) ------------------------------------------------
+def renamed_sources(m: LogMapping) -> dict[str, str]:
+    """What the mapping made of the source names it consumed (``'(case)_Amount' → 'renamed data.amount'``)
+    — a rule that reads them under their old name reads nothing."""
+    out = {name: "dropped" for name in m.drop}
+    top = {"case": m.case, "act": m.activity, "at": m.time, "by": m.person, "unit": m.unit, "id": m.id}
+    for target, src in top.items():
+        if src is not None and src.name:
+            out[src.name] = f"the act's '{target}'"
+    if m.role is not None and m.role.name and m.role.name != "role":
+        out[m.role.name] = "renamed data.role"
+    for target, src in m.data.items():
+        if src.name and src.name != target:
+            out[src.name] = f"renamed data.{target}"
+    for target in ("role", *m.data):
+        out.pop(target, None)  # a field of that name is there after the mapping
+    return out
+
+
+def mapped_acts(log_path: str | Path, m: LogMapping, *, sample: int | None = None) -> tuple[list[Act], int]:
+    """The acts of a log read through its mapping, stored nowhere (to check a pack against it):
+    every act of the first ``sample`` cases (all cases when None), in file order (``seq``), and
+    the number of rows the import would refuse (a missing value, a malformed time …)."""
+    from dataclasses import replace
+
+    from domain.acts import validate_act
+
+    path = Path(log_path)
+    fmt = _format_of(path, m)
+    conv = _Converter(m)
+    acts: list[Act] = []
+    taken: set[str] = set()
+    refused = 0
+    with _open_log(path) as counter:
+        try:
+            for rec in _records(counter, path, fmt, m):
+                try:
+                    raw = conv.convert(rec)
+                    if raw["case"] not in taken:
+                        if sample is not None and len(taken) >= sample:
+                            if fmt == "xes":
+                                break  # a trace holds its case whole: the sample is complete
+                            continue
+                        taken.add(raw["case"])
+                    act = validate_act(raw, jurisdiction=m.jurisdiction)
+                except (_RowError, ActError):
+                    refused += 1
+                    continue
+                acts.append(replace(act, seq=len(acts) + 1))
+        except (ET.ParseError, csv.Error, UnicodeDecodeError, EOFError, gzip.BadGzipFile):
+            refused += 1  # the file is broken here; what was read before is checked
+    return acts, refused

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from domain.acts import Act, validate_act
+from domain.acts import Act
 from domain.calendar import WorkCalendar
 from domain.errors import LedgerError
 from domain.org import OrgChart, PackAdoption
 from domain.rules.base import Case, Violation
-from domain.rules.engine import Evaluator, deadline_missed_act, due_obligations
+from domain.rules.custom import restoring_packs, run_clock
+from domain.rules.engine import Evaluator
 from domain.rules.packs import PACKS, Pack, pack_in_force
 from domain.rules.yamlpack import load_pack
 from domain.timeutil import format_datetime, start_of_day
@@ -119,22 +120,13 @@ class _Side:
         PACKS.update(self.packs)
         yield
 
-    def clocked(self, case: Case, now: datetime) -> Case:
-        """The case with the ``deadline_missed`` acts the clock would record by ``now`` (in memory)."""
-        j = self.org.jurisdiction
-        due = due_obligations(self.ev, [case], now)
-        if not due:
-            return case
-        extra = [validate_act(deadline_missed_act(ob, j), jurisdiction=j, allow_clock_acts=True) for ob in due]
-        return Case.of([*case.history, *extra])
-
     def case_violations(self, case: Case, now: datetime) -> list[Violation]:
         with self.registered():
-            return self.ev.case_violations(self.clocked(case, now))
+            return self.ev.case_violations(run_clock(self.ev, case, now))
 
     def jurisdiction_violations(self, now: datetime) -> list[Violation]:
         with self.registered():
-            return self.ev.jurisdiction_violations([self.clocked(c, now) for c in self.jur_cases])
+            return self.ev.jurisdiction_violations([run_clock(self.ev, c, now) for c in self.jur_cases])
 
 
 def draft_org(org: OrgChart, source: str, now: datetime, adopt_from: date | None = None) -> tuple[OrgChart, str]:
@@ -229,8 +221,7 @@ def diff_pack(
             f"unknown jurisdiction '{jurisdiction}' (known: {known})",
             code="unknown_jurisdiction",
         )
-    saved = dict(PACKS)
-    try:
+    with restoring_packs():
         current = _Side(org)
         in_force = pack_in_force(org, now)
         chart, pid = draft_org(org, source, now, adopt_from)
@@ -252,8 +243,5 @@ def diff_pack(
         for side in (current, draft):
             side.jur_cases.sort(key=lambda c: (c.opened_at, c.id))
         _compare(per_rule, current.jurisdiction_violations(now), draft.jurisdiction_violations(now))
-    finally:
-        PACKS.clear()
-        PACKS.update(saved)
     result.rules = [per_rule[r] for r in sorted(per_rule)]
     return result

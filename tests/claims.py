@@ -1,12 +1,13 @@
 """A small claims process (报销流程) to try rule packs on: a CSV log, its mapping and a pack.
 
-Four cases, each telling one thing apart:
+Five cases, each telling one thing apart:
 
 - C1 submitted, approved, paid the next day — nothing to flag;
 - C2 paid without an approval (CLM-PAY-AFTER-APPROVAL: a wrong act, ``breach``);
 - C3 approved for 5000 without a review (CLM-BIG-NEEDS-REVIEW), paid 8 days later
   (CLM-PAY-WITHIN-2D: ``late``);
-- C4 approved and never paid (CLM-PAY-WITHIN-2D once the clock has run: ``missing``).
+- C4 approved and never paid (CLM-PAY-WITHIN-2D once the clock has run: ``missing``);
+- C5 reviewed, approved for 2000 and paid the next day — nothing to flag.
 
 The log's column ``Claim Amount`` is mapped to the data field ``amount``.
 """
@@ -35,6 +36,10 @@ case,activity,time,who,Claim Amount
 3,pay,2024-03-10 10:00,cat,5000
 4,submit,2024-03-02 09:00,ann,300
 4,approve,2024-03-02 10:00,bob,300
+5,submit,2024-03-04 09:00,ann,2000
+5,review,2024-03-04 11:00,dan,2000
+5,approve,2024-03-05 09:00,bob,2000
+5,pay,2024-03-06 09:00,cat,2000
 """
 
 PACK = """\

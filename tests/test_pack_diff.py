@@ -67,7 +67,7 @@ def test_diff_lists_per_rule_the_violations_a_new_version_adds_removes_and_chang
         res = diff_pack(led, DRAFT, JURISDICTION, NOW)
     finally:
         led.close()
-    assert (res.draft, res.in_force, res.cases) == ("claims-rules", "claims-rules", 4)
+    assert (res.draft, res.in_force, res.cases) == ("claims-rules", "claims-rules", 5)
     assert summary(res) == {
         "CLM-BIG-NEEDS-REVIEW": (["C4"], [], [], 1),  # 300 > 100 now needs a review; C3 still flagged
         "CLM-PAY-AFTER-APPROVAL": ([], [], [], 1),

@@ -11,25 +11,32 @@ can say so.
   :class:`~domain.rules.yamlpack.PackError` of each that does not (one broken pack does not
   stop the others; the engine's :class:`~domain.rules.engine.Evaluator` uses it).
 - :func:`pack_status` — is the jurisdiction judged, by which pack, since when; or why not.
+- :func:`run_clock`, :func:`restoring_packs` — what trying a pack needs: the clock run in
+  memory, and the pack registry left as it was.
 - :func:`rules_of_pack` — the rules one pack (built-in or a jurisdiction's own) puts in force,
   with its article and parameters (``ledger rules --pack``, ``GET /rules?pack=``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from domain.acts import validate_act
 from domain.errors import LedgerError
 from domain.org import OrgChart
-from domain.rules.base import Rule
+from domain.rules.base import Case, Rule
 from domain.rules.packs import PACKS, citing_pack, pack_in_force
 from domain.rules.yamlpack import YAML_SEED, PackError, compile_packs
 from domain.timeutil import format_datetime, start_of_day
+
+if TYPE_CHECKING:
+    from domain.rules.engine import Evaluator
 
 #: ``in_force`` — judged by a pack now; ``failed`` — an adopted pack of its own does not compile;
 #: ``undefined`` — an adopted pack is neither built-in nor defined; ``none`` — no pack adopted;
@@ -38,6 +45,31 @@ PackState = Literal["in_force", "failed", "undefined", "none", "not_yet"]
 
 #: Keys of a YAML rule that are not its parameters (they are shown as its title, article …).
 _NOT_PARAMS = frozenset({"id", "citation", "title", "message", "description", "severity", "family"})
+
+
+@contextmanager
+def restoring_packs() -> Iterator[None]:
+    """Undo, on leaving, what compiling a draft registered in the process-wide pack registry
+    (a pack that was tried, not adopted, must not judge anything afterwards)."""
+    saved = dict(PACKS)
+    try:
+        yield
+    finally:
+        PACKS.clear()
+        PACKS.update(saved)
+
+
+def run_clock(ev: Evaluator, case: Case, now: datetime) -> Case:
+    """``case`` with the ``deadline_missed`` acts the ledger's clock would record by ``now`` —
+    in memory, for trying a pack (the real clock is ``ledger tick``)."""
+    from domain.rules.engine import deadline_missed_act, due_obligations
+
+    j = ev.org.jurisdiction
+    due = due_obligations(ev, [case], now)
+    if not due:
+        return case
+    extra = [validate_act(deadline_missed_act(ob, j), jurisdiction=j, allow_clock_acts=True) for ob in due]
+    return Case.of([*case.history, *extra])
 
 
 def compile_custom(sources: Mapping[str, str]) -> tuple[list[Rule], dict[str, PackError]]:
