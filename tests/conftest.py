@@ -163,3 +163,12 @@ def act(
 
 
 ActFactory = Callable[..., dict[str, object]]
+
+
+@pytest.fixture
+def restored_packs() -> Iterator[None]:
+    """Packs a test compiles register in the process-wide pack registry: forget them after."""
+    from domain.rules.custom import restoring_packs
+
+    with restoring_packs():
+        yield

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from domain.rules.packcheck import check_pack
-from domain.rules.packs import PACKS
 from tests.claims import BROKEN_PACK, LOG, MAPPING, PACK, write_claims
 from tests.conftest import SHARED_DATA, require_data
 
@@ -25,12 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 HEADER = "pack: claims-rules\neffective_from: 2024-01-01\nrules:\n"
 
 
-@pytest.fixture(autouse=True)
-def _restore_packs() -> Iterator[None]:
-    saved = dict(PACKS)
-    yield
-    PACKS.clear()
-    PACKS.update(saved)
+pytestmark = pytest.mark.usefixtures("restored_packs")
 
 
 def check(tmp_path: Path, pack: str, *extra: str, log: bool = True) -> tuple[int, str]:
@@ -80,19 +73,17 @@ def test_an_act_name_pattern_that_picks_a_name_of_the_log_is_seen(tmp_path: Path
     assert code == 1 and "never occurs" not in out and "CLM-A: flags none" in out
 
 
-def test_a_field_read_under_its_pre_mapping_name_is_named_with_what_the_mapping_made_of_it(tmp_path: Path) -> None:
-    pack = rule(
-        """
-        - id: CLM-BIG
-          template: precedence
-          citation: x
-          when: {act: approve, where: "`Claim Amount` > 1000"}
-          requires: submit
-        """
+def approvals_where(rid: str, where: str) -> str:
+    """A pack of one rule: approvals matching ``where`` need a prior submission."""
+    return rule(
+        f"- {{id: {rid}, template: precedence, citation: x, when: {{act: approve, where: {where!r}}}, requires: submit}}"
     )
-    code, out = check(tmp_path, pack)
+
+
+def test_a_field_read_under_its_pre_mapping_name_is_named_with_what_the_mapping_made_of_it(tmp_path: Path) -> None:
+    code, out = check(tmp_path, approvals_where("CLM-BIG", "`Claim Amount` > 1000"))
     assert code == 1
-    assert "pack.yaml:7: warning: rule CLM-BIG, field 'when.where': field 'Claim Amount' is never present" in out
+    assert "pack.yaml:4: warning: rule CLM-BIG, field 'when.where': field 'Claim Amount' is never present" in out
     assert "the mapping consumed 'Claim Amount' (renamed data.amount)" in out
 
 
@@ -103,16 +94,7 @@ def test_an_acts_own_field_read_as_data_is_named(tmp_path: Path) -> None:
 
 
 def test_a_condition_never_true_on_the_acts_it_judges_is_named(tmp_path: Path) -> None:
-    pack = rule(
-        """
-        - id: CLM-HUGE
-          template: precedence
-          citation: x
-          when: {act: approve, where: "amount > 100000"}
-          requires: submit
-        """
-    )
-    code, out = check(tmp_path, pack)
+    code, out = check(tmp_path, approvals_where("CLM-HUGE", "amount > 100000"))
     assert code == 1
     assert "field 'when.where': condition \"amount > 100000\" is never true on the 4 'approve' acts of the log" in out
 

@@ -27,12 +27,7 @@ NOW = datetime(2024, 12, 31, tzinfo=UTC)
 DRAFT = PACK.replace("within: {days: 2}", "within: {days: 10}").replace("amount > 1000", "amount > 100")
 
 
-@pytest.fixture(autouse=True)
-def _restore_packs() -> Iterator[None]:
-    saved = dict(PACKS)
-    yield
-    PACKS.clear()
-    PACKS.update(saved)
+pytestmark = pytest.mark.usefixtures("restored_packs")
 
 
 def claims_ledger(url: str, tmp_path: Path) -> Ledger:

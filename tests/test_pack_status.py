@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from api.cli import app
 from domain.rules.custom import pack_status
 from domain.rules.engine import Evaluator
-from domain.rules.packs import PACKS
 from ledger.mapping import import_mapped
 from ledger.store import Ledger
 from tests.claims import BROKEN_PACK, JURISDICTION, PACK, broken_pack_act, write_claims
@@ -32,12 +31,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(autouse=True)
-def _restore_packs() -> object:
-    saved = dict(PACKS)
-    yield
-    PACKS.clear()
-    PACKS.update(saved)
+pytestmark = pytest.mark.usefixtures("restored_packs")
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ with warnings.catch_warnings():
 
 from api.app import create_app
 from api.cli import app
-from domain.rules.packs import PACKS
 from ledger.clock import tick
 from ledger.mapping import import_mapped
 from ledger.store import Ledger
@@ -40,16 +39,13 @@ EXPECTED = {
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[str]:
-    saved = dict(PACKS)
+def db(tmp_path: Path, restored_packs: None) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'claims.db'}"
     m, log, _ = write_claims(tmp_path)
     with Ledger(url) as led:
         assert not import_mapped(led, log, m).rejected
         tick(led, datetime(2024, 12, 31, tzinfo=UTC))
     yield url
-    PACKS.clear()
-    PACKS.update(saved)
 
 
 def cli(db: str, *args: str) -> str:

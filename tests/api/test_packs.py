@@ -15,7 +15,6 @@ with warnings.catch_warnings():
 
 from api.app import create_app
 from api.routes.violations import UNJUDGED_HEADER
-from domain.rules.packs import PACKS
 from ledger.mapping import import_mapped
 from tests.api.conftest import Env
 from tests.claims import BROKEN_PACK, JURISDICTION, PACK, broken_pack_act, write_claims
@@ -23,9 +22,8 @@ from tests.conftest import FakeClock
 
 
 @pytest.fixture
-def claims(tmp_path: Path, clock: FakeClock) -> Iterator[Env]:
+def claims(tmp_path: Path, clock: FakeClock, restored_packs: None) -> Iterator[Env]:
     """An API over the claims log with its own pack (and the county of the other API tests: none)."""
-    saved = dict(PACKS)
     app = create_app(f"sqlite:///{tmp_path / 'api.db'}", clock=clock)
     m, log, _ = write_claims(tmp_path)
     assert not import_mapped(app.state.services.ledger, log, m).rejected
@@ -34,8 +32,6 @@ def claims(tmp_path: Path, clock: FakeClock) -> Iterator[Env]:
     env.token("auditor", "auditor")
     yield env
     env.services.close()
-    PACKS.clear()
-    PACKS.update(saved)
 
 
 def test_get_rules_lists_a_jurisdictions_own_pack_like_a_builtin_one(claims: Env) -> None:
