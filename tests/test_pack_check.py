@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from domain.rules.packcheck import check_pack
 from tests.claims import BROKEN_PACK, LOG, MAPPING, PACK, write_claims
-from tests.conftest import SHARED_DATA, require_data
+from tests.conftest import real_log
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -173,7 +173,7 @@ def test_check_pack_reports_the_error_with_its_line_rule_and_field() -> None:
 
 def test_a_real_log_sample_shows_an_approval_the_log_never_has() -> None:
     """BPI 2020 domestic declarations: no DIRECTOR ever gives a final approval in this log."""
-    log = require_data(SHARED_DATA / "DomesticDeclarations.xes.gz")
+    log = real_log("DomesticDeclarations.xes.gz")
     ex = EXAMPLES / "bpi2020-domestic"
     r = runner.invoke(
         app,
