@@ -23,18 +23,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from domain.acts import Act
 from domain.rules.base import FAMILIES, STATES
 from domain.timeutil import CHINA_TZ, parse_datetime
 from ledger.config import DbConfig
 from ledger.store import Ledger
+from projections.columnar import ActFilter, fetch_table, json_values, stored_acts
 
 __all__ = [
     "BUSINESS_TZ",
@@ -136,13 +139,38 @@ def _when(value: datetime | date | str | pd.Timestamp | None, *, end: bool = Fal
     return parse_datetime(value, default_tz=CHINA_TZ)
 
 
-def _times(values: Sequence[Any], dtype: str) -> pd.Series:
-    """Aware datetimes (or ISO strings) → a ``datetime64[ns, tz]`` series."""
-    parsed = [parse_datetime(v) if isinstance(v, str) else v for v in values]
-    s = pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object), utc=True, errors="coerce"))
-    # a stored time beyond the nanosecond range (1677–2262) is NaT, not a failure of the frame
-    s = s.where((s >= pd.Timestamp.min.tz_localize("UTC")) & (s <= pd.Timestamp.max.tz_localize("UTC")))
-    return s.astype(dtype)
+def _from_us(us: Any, dtype: str) -> pd.Series:
+    """Epoch microseconds (UTC) → a ``datetime64[ns, tz]`` series."""
+    ns = np.asarray(us, dtype="int64") * 1000
+    return pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC").astype(dtype)
+
+
+def _labels(col: pa.ChunkedArray, categories: Sequence[str] | None = None, *, ordered: bool = False) -> pd.Categorical:
+    """A text column (plain or dictionary-encoded) → a categorical whose categories are the
+    values in sorted order (or ``categories``); nulls stay missing."""
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col)
+    col = pa.Table.from_arrays([col], names=["c"]).unify_dictionaries().column("c")
+    if col.num_chunks == 0:
+        col = pa.chunked_array([pa.array([], pa.string()).dictionary_encode()])
+    values = col.chunk(0).dictionary.to_pylist()
+    cats = sorted(values) if categories is None else list(categories)
+    where = {v: i for i, v in enumerate(cats)}
+    remap = np.array([where.get(v, -1) for v in values] + [-1], dtype="int32")
+    indices = pa.chunked_array([c.indices for c in col.chunks]).combine_chunks().cast(pa.int32())
+    codes = remap[np.asarray(indices.fill_null(len(values)))]
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats, ordered=ordered))
+
+
+def _text(col: pa.ChunkedArray) -> pd.Series:
+    """A text column that is never null → a ``str`` series."""
+    return col.to_pandas().astype("str")
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _categorical(s: pd.Series, categories: Sequence[Any] | None = None, *, ordered: bool = False) -> pd.Series:
@@ -152,21 +180,46 @@ def _categorical(s: pd.Series, categories: Sequence[Any] | None = None, *, order
 
 
 # ---- the act log --------------------------------------------------------------------------
-def _iter_acts(
-    ledger: Ledger,
-    jurisdiction: str | None,
-    kind: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    batch: int = 5000,
-) -> Iterator[Act]:
-    after: tuple[str, int] | None = None
-    while True:
-        page = ledger.acts(jurisdiction, kind=kind, since=since, until=until, after=after, limit=batch)
-        yield from page
-        if len(page) < batch:
-            return
-        after = (page[-1].jurisdiction, page[-1].seq or 0)
+def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequence[Any]]) -> pd.DataFrame:
+    """The acts ``f`` selects as :data:`EVENT_COLUMNS`, in chain order; ``data`` turns each
+    batch's JSON texts into the ``data`` column's values."""
+    batches: list[pa.RecordBatch] = []
+    values: list[Any] = []
+    for b in stored_acts(ledger, f):
+        values.extend(data(b.column("data")))
+        batches.append(b.drop_columns(["data"]))
+    table = pa.Table.from_batches(batches) if batches else None
+    col = (lambda name: table.column(name)) if table is not None else _empty_column
+    jurisdiction = _labels(col("jurisdiction"))
+    seq = np.asarray(col("seq"), dtype="int64")
+    order: np.ndarray | None = None
+    j = jurisdiction.codes
+    if len(seq) > 1 and not ((j[1:] > j[:-1]) | ((j[1:] == j[:-1]) & (seq[1:] > seq[:-1]))).all():
+        order = np.lexsort((seq, j))  # storage order interleaves jurisdictions: chain order
+    df = pd.DataFrame(
+        {
+            "id": _text(col("id")),
+            "jurisdiction": jurisdiction,
+            "case": _text(col("case")),
+            "kind": _labels(col("kind")),
+            "act": _labels(col("act")),
+            "at": _from_us(col("at_us"), AT_DTYPE),
+            "recorded_at": _from_us(col("recorded_us"), UTC_DTYPE),
+            "by": _labels(col("by")),
+            "unit": _labels(col("unit")),
+            "seq": pd.Series(seq, dtype="int64"),
+            "data": pd.Series(_objects(values), dtype=object),
+        },
+        columns=list(EVENT_COLUMNS),
+        copy=False,
+    )
+    if order is not None:
+        df = df.take(order).reset_index(drop=True)
+    return df
+
+
+def _empty_column(name: str) -> pa.ChunkedArray:
+    return pa.chunked_array([], pa.int64() if name in ("at_us", "recorded_us", "seq") else pa.string())
 
 
 def events_frame(
@@ -190,41 +243,15 @@ def events_frame(
     ``since``/``until`` bound business time (inclusive; naive values and bare dates are
     Beijing time). ``include_org=False`` drops the org chart's acts (kind ``org``).
     ``data_columns`` adds one ``data.<field>`` column per named data field (None where absent).
+
+    Read column by column (:mod:`projections.columnar`): no act is decoded into an object;
+    only the ``data`` dicts are built in Python.
     """
-    cols: dict[str, list[Any]] = {c: [] for c in EVENT_COLUMNS}
+    f = ActFilter(jurisdiction, kind, _when(since), _when(until, end=True), include_org)
     with open_ledger(db) as ledger:
-        for a in _iter_acts(ledger, jurisdiction, kind, _when(since), _when(until, end=True)):
-            if not include_org and a.kind == "org":
-                continue
-            cols["id"].append(a.id)
-            cols["jurisdiction"].append(a.jurisdiction)
-            cols["case"].append(a.case)
-            cols["kind"].append(a.kind)
-            cols["act"].append(a.act)
-            cols["at"].append(a.at)
-            cols["recorded_at"].append(a.recorded_at)
-            cols["by"].append(a.by)
-            cols["unit"].append(a.unit)
-            cols["seq"].append(a.seq if a.seq is not None else -1)
-            cols["data"].append(a.to_contract()["data"])
-    df = pd.DataFrame(
-        {
-            "id": pd.Series(cols["id"], dtype="str"),
-            "jurisdiction": _categorical(pd.Series(cols["jurisdiction"], dtype=object)),
-            "case": pd.Series(cols["case"], dtype="str"),
-            "kind": _categorical(pd.Series(cols["kind"], dtype=object)),
-            "act": _categorical(pd.Series(cols["act"], dtype=object)),
-            "at": _times(cols["at"], AT_DTYPE),
-            "recorded_at": _times(cols["recorded_at"], UTC_DTYPE),
-            "by": _categorical(pd.Series(cols["by"], dtype=object)),
-            "unit": _categorical(pd.Series(cols["unit"], dtype=object)),
-            "seq": pd.Series(cols["seq"], dtype="int64"),
-            "data": pd.Series(cols["data"], dtype=object),
-        },
-        columns=list(EVENT_COLUMNS),
-    )
+        df = act_columns(ledger, f, json_values)
     for name in data_columns:
-        df[f"data.{name}"] = pd.Series([d.get(name) for d in cols["data"]], dtype=object)
+        df[f"data.{name}"] = pd.Series([d.get(name) for d in df["data"]], dtype=object)
     return df
 
 
@@ -235,6 +262,31 @@ def _projection(ledger: Ledger) -> Any:
     p = AuditProjection(ledger)
     p.run()
     return p
+
+
+#: How the view tables are read into Arrow: (column, SQL expression, Arrow type); JSON text
+#: columns get a trailing comma for :func:`~projections.columnar.json_values`.
+_TEXT, _INT = pa.string(), pa.int64()
+_V_READ = (
+    *((c, c, _TEXT) for c in ("id", "jurisdiction", "rule", "family", "pack", "article", "severity", "state")),
+    ("case_id", "case_id", _TEXT),
+    *((c, c, _TEXT) for c in ("kind", "unit", "person", "post")),
+    ("at_us", "at_us", _INT),
+    ("evidence", "evidence || ','", _TEXT),
+    ("message_zh", "message_zh", _TEXT),
+    ("message_en", "message_en", _TEXT),
+    ("detail", "detail || ','", _TEXT),
+)
+_C_READ = (
+    *((c, c, _TEXT) for c in ("jurisdiction", "case_id", "kind", "unit", "last_act", "stage", "holder")),
+    *((c, c, _INT) for c in ("opened_us", "last_us", "acts", "open")),
+    ("data", "data || ','", _TEXT),
+)
+
+
+def _read(read: Sequence[tuple[str, str, pa.DataType]]) -> tuple[str, pa.Schema]:
+    """The select list and the Arrow schema of a view read."""
+    return ", ".join(f"{expr} AS {name}" for name, expr, _t in read), pa.schema([(n, t) for n, _e, t in read])
 
 
 def violations_frame(db: Db = None, **filters: Any) -> pd.DataFrame:
@@ -252,25 +304,30 @@ def violations_frame(db: Db = None, **filters: Any) -> pd.DataFrame:
     ordered low < medium < high; jurisdiction, rule, pack, kind, unit, person and post are
     categoricals too.
     """
-    from projections.queries import query_violations
+    from projections.queries import violations_sql
 
     if "since" in filters:
         filters["since"] = _when(filters["since"])
     if "until" in filters:
         filters["until"] = _when(filters["until"], end=True)
     with open_ledger(db) as ledger:
-        rows = query_violations(_projection(ledger), **filters)
-    data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in VIOLATION_COLUMNS}
-    df = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=list(VIOLATION_COLUMNS))
-    for c in ("id", "case", "article", "message_zh", "message_en"):
-        df[c] = df[c].astype("str")
-    for c in VIOLATION_CATEGORIES:
-        df[c] = _categorical(df[c])
-    df["family"] = _categorical(df["family"], list(FAMILIES))
-    df["severity"] = _categorical(df["severity"], SEVERITIES, ordered=True)
-    df["state"] = _categorical(df["state"], list(STATES))
-    df["at"] = _times(data["at"], AT_DTYPE)
-    df["evidence"] = pd.Series([list(e or ()) for e in data["evidence"]], dtype=object)
+        select, schema = _read(_V_READ)
+        q = violations_sql(_projection(ledger), select=select, **filters)
+        t = schema.empty_table() if q is None else fetch_table(ledger, *q, schema=schema)
+    df = pd.DataFrame(
+        {
+            **{c: _text(t.column(c)) for c in ("id", "article", "message_zh", "message_en")},
+            **{c: _labels(t.column(c)) for c in VIOLATION_CATEGORIES},
+            "case": _text(t.column("case_id")),
+            "family": _labels(t.column("family"), list(FAMILIES)),
+            "severity": _labels(t.column("severity"), SEVERITIES, ordered=True),
+            "state": _labels(t.column("state"), list(STATES)),
+            "at": _from_us(t.column("at_us"), AT_DTYPE),
+            "evidence": pd.Series(_objects(json_values(t.column("evidence"))), dtype=object),
+            "detail": pd.Series(_objects(json_values(t.column("detail"))), dtype=object),
+        },
+        columns=list(VIOLATION_COLUMNS),
+    )
     return df
 
 
@@ -288,20 +345,25 @@ def cases_frame(
     时间; both ``datetime64[ns, Asia/Shanghai]``), last_act (最近行为), acts (行为数), open
     (未办结, bool), stage (阶段), holder (当前经办人), data (dict).
     """
-    from projections.queries import query_cases
+    from projections.queries import cases_sql
 
     with open_ledger(db) as ledger:
-        rows = query_cases(_projection(ledger), jurisdiction=jurisdiction, kind=kind, unit=unit, open=open)
-    data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c in CASE_COLUMNS}
-    df = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=list(CASE_COLUMNS))
-    df["case"] = df["case"].astype("str")
-    for c in CASE_CATEGORIES:
-        df[c] = _categorical(df[c])
-    df["opened_at"] = _times(data["opened_at"], AT_DTYPE)
-    df["last_at"] = _times(data["last_at"], AT_DTYPE)
-    df["acts"] = df["acts"].astype("int64")
-    df["open"] = df["open"].astype(bool)
-    return df
+        select, schema = _read(_C_READ)
+        q = cases_sql(_projection(ledger), select=select, jurisdiction=jurisdiction, kind=kind, unit=unit, open=open)
+        t = schema.empty_table() if q is None else fetch_table(ledger, *q, schema=schema)
+    return pd.DataFrame(
+        {
+            **{c: _labels(t.column(c)) for c in CASE_CATEGORIES},
+            "case": _text(t.column("case_id")),
+            "opened_at": _from_us(t.column("opened_us"), AT_DTYPE),
+            "last_at": _from_us(t.column("last_us"), AT_DTYPE),
+            "acts": pd.Series(np.asarray(t.column("acts"), dtype="int64")),
+            "open": pd.Series(np.asarray(t.column("open"), dtype="int64") != 0, dtype=bool),
+            "holder": pd.Series(_objects(t.column("holder").to_pylist()), dtype=object),
+            "data": pd.Series(_objects(json_values(t.column("data"))), dtype=object),
+        },
+        columns=list(CASE_COLUMNS),
+    )
 
 
 def units_frame(db: Db = None, *, jurisdiction: str | None = None) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 """Export formats for analysis (分析用导出格式): Apache Parquet and XES event logs.
 
 - :func:`write_parquet` — the act log as one Parquet file (列式存储), the columns of
-  :func:`projections.analytics.events_frame` with ``data`` as a JSON string; categoricals become
-  dictionary columns and times keep their zones, so ``pandas.read_parquet`` gives the frame
-  back.
+  :func:`projections.analytics.events_frame` with ``data`` as canonical JSON text; categoricals
+  become dictionary columns and times keep their zones, so ``pandas.read_parquet`` gives the
+  frame back. Read column by column like the frame (no ``Act`` per row, no dict kept per row).
 - :func:`write_xes` — an XES event log (IEEE 1849, 过程挖掘标准格式) for ProM, pm4py, Disco,
   Celonis …: one trace per case, one event per act, streamed to the file (gzip-compressed
   when the path ends with ``.gz``).
@@ -14,7 +14,6 @@ The contract's own formats (JSONL, CSV) are in :mod:`ledger.exporter`.
 from __future__ import annotations
 
 import gzip
-import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
-from projections.analytics import Db, case_key, events_frame, open_ledger
+from ledger import codec
+from projections.analytics import Db, act_columns, case_key, open_ledger
+from projections.columnar import ActFilter, json_values
 
 __all__ = ["XES_NS", "parquet_frame", "write_parquet", "write_xes"]
 
@@ -38,14 +39,17 @@ _EXTENSIONS = (
 
 
 # ---- Parquet ------------------------------------------------------------------------------
+def _canonical(texts: Any) -> list[str]:
+    """A batch's data objects as the ledger's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    return [codec.canonical(d).decode() for d in json_values(texts)]
+
+
 def parquet_frame(frame: Any) -> Any:
-    """An events frame as written to Parquet: ``data`` dicts → JSON strings (the rest as is)."""
-    out = frame.copy()
+    """An events frame as written to Parquet: ``data`` dicts → canonical JSON text (the rest as is)."""
     import pandas as pd
 
-    out["data"] = pd.Series(
-        [json.dumps(d, ensure_ascii=False, sort_keys=True) for d in out["data"]], index=out.index, dtype="str"
-    )
+    out = frame.copy()
+    out["data"] = pd.Series([codec.canonical(d).decode() for d in out["data"]], index=out.index, dtype="str")
     return out
 
 
@@ -54,14 +58,19 @@ def write_parquet(db: Db, path: str | os.PathLike[str], jurisdiction: str | None
 
     Columns as :func:`~projections.analytics.events_frame` (org acts included): ``at``
     ``timestamp[ns, Asia/Shanghai]``, ``recorded_at`` ``timestamp[ns, UTC]``, jurisdiction /
-    kind / act / unit / by as dictionary columns, ``data`` as a JSON string (UTF-8, keys
-    sorted). Read back with ``pandas.read_parquet(path)`` and ``json.loads`` on ``data``.
+    kind / act / unit / by as dictionary columns, ``data`` as canonical JSON text (UTF-8, keys
+    sorted, no spaces — as the ledger hashes it). Read back with ``pandas.read_parquet(path)``
+    and ``json.loads`` on ``data``.
     """
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    df = parquet_frame(events_frame(db, jurisdiction=jurisdiction))
+    with open_ledger(db) as ledger:
+        df = act_columns(ledger, ActFilter(jurisdiction=jurisdiction), _canonical)
+    df["data"] = pd.Series(df["data"].to_numpy(), dtype="str")
     table = pa.Table.from_pandas(df, preserve_index=False)
+    del df
     table = table.replace_schema_metadata(
         {
             **(table.schema.metadata or {}),
@@ -70,7 +79,7 @@ def write_parquet(db: Db, path: str | os.PathLike[str], jurisdiction: str | None
         }
     )
     pq.write_table(table, Path(path), compression="zstd")
-    return len(df)
+    return table.num_rows
 
 
 # ---- XES ------------------------------------------------------------------------------

@@ -71,42 +71,50 @@ def audit_filters(
     return where, params
 
 
-def query_violations(
+def violations_sql(
     p: AuditProjection,
     *,
+    select: str = ",".join(V_FIELDS),
     state: str | None = None,
     ids: list[str] | None = None,
     after: tuple[int, str] | None = None,
     descending: bool = False,
     limit: int | None = None,
     **filters: Any,
-) -> list[dict[str, Any]]:
-    """Violations by filter (:func:`audit_filters`, and ``state``: breach/late/missing), ordered
-    by business time then id (``after`` = cursor)."""
+) -> tuple[str, list[Any]] | None:
+    """The query for violations by filter (:func:`audit_filters`, and ``state``:
+    breach/late/missing), ordered by business time then id (``after`` = cursor), selecting
+    ``select``; None when the filters select nothing."""
     found = audit_filters(**filters)
     if found is None:
-        return []
+        return None
     where, params = found
     if state is not None:
         where.append("state=?")
         params.append(state)
     if ids is not None:
         if not ids:
-            return []
+            return None
         where.append(f"id IN ({','.join('?' * len(ids))})")
         params += ids
     if after is not None:
         op = "<" if descending else ">"
         where.append(f"(at_us {op} ? OR (at_us = ? AND id {op} ?))")
         params += [after[0], after[0], after[1]]
-    sql = f"SELECT {','.join(V_FIELDS)} FROM {p.t_v}"
+    sql = f"SELECT {select} FROM {p.t_v}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     order = "DESC" if descending else "ASC"
     sql += f" ORDER BY at_us {order}, id {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [_violation(r) for r in p.ledger.query(sql, params)]
+    return sql, params
+
+
+def query_violations(p: AuditProjection, **filters: Any) -> list[dict[str, Any]]:
+    """Violations by filter (those of :func:`violations_sql`), as dicts."""
+    q = violations_sql(p, **filters)
+    return [] if q is None else [_violation(r) for r in p.ledger.query(*q)]
 
 
 C_FIELDS = C_COLUMNS
@@ -122,9 +130,10 @@ def _case(r: Any) -> dict[str, Any]:
     return d
 
 
-def query_cases(
+def cases_sql(
     p: AuditProjection,
     *,
+    select: str = ",".join(C_FIELDS),
     jurisdiction: str | None = None,
     kind: str | None = None,
     unit: str | None = None,
@@ -134,9 +143,10 @@ def query_cases(
     after: tuple[str, str] | None = None,
     limit: int | None = None,
     restrict: tuple[str, Sequence[Any]] | None = None,
-) -> list[dict[str, Any]]:
-    """Case states by kind, unit and open/closed; ``open_at`` = cases that may have been open
-    then (opened by then and still open, or with acts after it); ``restrict`` as for violations."""
+) -> tuple[str, list[Any]] | None:
+    """The query for case states by kind, unit and open/closed, selecting ``select``;
+    ``open_at`` = cases that may have been open then (opened by then and still open, or with
+    acts after it); ``restrict`` as for violations. None when the filters select nothing."""
     where: list[str] = [restrict[0]] if restrict else []
     params: list[Any] = list(restrict[1]) if restrict else []
     for col, val in (("jurisdiction", jurisdiction), ("kind", kind), ("unit", unit)):
@@ -145,7 +155,7 @@ def query_cases(
             params.append(val)
     if units is not None:
         if not units:
-            return []
+            return None
         where.append(f"unit IN ({','.join('?' * len(units))})")
         params += units
     if open is not None:
@@ -157,13 +167,19 @@ def query_cases(
     if after is not None:
         where.append("(jurisdiction > ? OR (jurisdiction = ? AND case_id > ?))")
         params += [after[0], after[0], after[1]]
-    sql = f"SELECT {','.join(C_FIELDS)} FROM {p.t_c}"
+    sql = f"SELECT {select} FROM {p.t_c}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY jurisdiction, case_id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [_case(r) for r in p.ledger.query(sql, params)]
+    return sql, params
+
+
+def query_cases(p: AuditProjection, **filters: Any) -> list[dict[str, Any]]:
+    """Case states by filter (those of :func:`cases_sql`), as dicts."""
+    q = cases_sql(p, **filters)
+    return [] if q is None else [_case(r) for r in p.ledger.query(*q)]
 
 
 def violations_by_family(p: AuditProjection) -> dict[str, int]:

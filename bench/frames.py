@@ -1,0 +1,159 @@
+"""Analytics frames at volume: time and peak memory of each frame beside the raw read.
+
+    python bench/frames.py [N] [--backend sqlite|postgres|both]     (default 1 000 000 acts, both)
+
+Loads N generated acts (bench/synth.py) and rebuilds the audit views (``BENCH_DB`` /
+``BENCH_PG_SCHEMA`` reuse a loaded SQLite file / PostgreSQL schema), then measures, each in a
+fresh process so that its peak RSS is its own:
+
+- the anchor: every stored act read raw through the eventsourcing library's own
+  ``select_notifications`` (StoredEvent objects, nothing decoded) — reading this store;
+- the anchor for the views: ``pandas.read_sql`` of the view table's columns;
+- ``events_frame()``, ``violations_frame()``, ``cases_frame()`` and ``ledger export --format
+  parquet`` (``write_parquet``).
+
+Prints seconds, CPU seconds and peak RSS per measurement and the ratio to its anchor.
+Targets at 1 000 000 acts: each frame and the export ≤ 5 s and ≤ 600 MiB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PG = os.environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+MEASURES = ("raw read (library)", "events_frame", "read_sql views", "violations_frame", "cases_frame", "parquet")
+ANCHOR = {
+    "events_frame": "raw read (library)",
+    "parquet": "raw read (library)",
+    "violations_frame": "read_sql views",
+    "cases_frame": "read_sql views",
+}
+
+
+def measure(what: str, url: str) -> dict[str, float]:
+    """Run one measurement in this process (called in a child)."""
+    import sqlite3
+    import warnings
+
+    import pandas as pd
+    import psycopg
+
+    import projections.analytics as analytics
+    from ledger.store import Ledger
+    from projections.audit import AuditProjection
+    from projections.formats import write_parquet
+
+    ledger = Ledger(url)
+    t, cpu = time.perf_counter(), time.process_time()
+    rows = 0
+    if what == "raw read (library)":
+        start, stop = 1, ledger.max_notification_id()
+        while start <= stop:
+            notes = ledger.recorder.select_notifications(start, 20_000, stop=stop)
+            if not notes:
+                break
+            rows += len(notes)
+            start = notes[-1].id + 1
+    elif what == "read_sql views":
+        p = AuditProjection(ledger)
+        cfg = ledger.config
+        conn = sqlite3.connect(cfg.path) if cfg.backend == "sqlite" else psycopg.connect(PG)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas names SQLAlchemy for connections other than sqlite3
+            for table in (p.t_v, p.t_c):
+                rows += len(pd.read_sql(f"SELECT * FROM {table}", conn))
+        conn.close()
+    elif what == "parquet":
+        rows = write_parquet(ledger, Path(tempfile.mkdtemp()) / "acts.parquet")
+    else:
+        rows = len(getattr(analytics, what)(ledger))
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    ledger.close()
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "cpu": cpu,
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def load(url: str, n: int) -> None:
+    from bench.synth import org_chart, write_jsonl
+    from ledger.importer import Importer
+    from ledger.store import Ledger
+    from projections.audit import AuditProjection
+
+    ledger = Ledger(url)
+    if ledger.count() == 0:
+        t = time.perf_counter()
+        path = write_jsonl(Path(tempfile.mkdtemp()) / "acts.jsonl", n)
+        Importer(ledger).import_chart(org_chart())
+        Importer(ledger, batch=5000).import_path(path)
+        AuditProjection(ledger).rebuild()
+        print(f"  loaded {ledger.count():,} acts in {time.perf_counter() - t:.0f} s", flush=True)
+    ledger.close()
+
+
+def run(backend: str, url: str, n: int) -> None:
+    load(url, n)
+    results: dict[str, dict[str, float]] = {}
+    for what in MEASURES:
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", what, url], capture_output=True, text=True, timeout=1800, check=True
+        )
+        results[what] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"{backend}: {results['raw read (library)']['rows']:,} acts")
+    print(f"  {'what':<20} {'rows':>10} {'seconds':>8} {'cpu s':>7} {'peak RSS':>10}   vs anchor")
+    for what, r in results.items():
+        anchor = results.get(ANCHOR.get(what, ""))
+        ratio = f"{r['seconds'] / anchor['seconds']:.2f}× the time of {ANCHOR[what]}" if anchor else "(anchor)"
+        print(
+            f"  {what:<20} {int(r['rows']):>10,} {r['seconds']:>8.2f} {r['cpu']:>7.2f} {r['rss_mib']:>6.0f} MiB   {ratio}"
+        )
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--measure"]:
+        print(json.dumps(measure(args[1], args[2])))
+        return
+    backend = "both"
+    if "--backend" in args:
+        i = args.index("--backend")
+        backend = args[i + 1]
+        del args[i : i + 2]
+    n = int(args[0]) if args else 1_000_000
+    print("(figures on a shared machine vary with its load: compare with the anchor of the same run)")
+    if backend in ("sqlite", "both"):
+        db = os.environ.get("BENCH_DB") or str(Path(tempfile.mkdtemp()) / "frames.db")
+        run("sqlite", f"sqlite:///{db}", n)
+    if backend in ("postgres", "both"):
+        import psycopg
+
+        try:
+            psycopg.connect(PG, connect_timeout=3).close()
+        except psycopg.OperationalError:
+            print("postgresql: unreachable, skipped")
+            return
+        keep = os.environ.get("BENCH_PG_SCHEMA")
+        schema = keep or f"frames_{uuid.uuid4().hex[:8]}"
+        try:
+            run("postgresql", f"{PG}?schema={schema}", n)
+        finally:
+            if not keep:
+                with psycopg.connect(PG, autocommit=True) as c:
+                    c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()
