@@ -2,7 +2,8 @@
 
 Also the pieces several routes need: finding a case's jurisdiction, acts by id, the
 follow-up status of violations, opaque cursors, and the access log (查阅留痕) — every read by
-an auditor or the supervision office is recorded as an ``access``/``viewed`` act.
+an auditor or the supervision office is recorded as an ``access``/``viewed`` act
+(group-committed, :mod:`api.accesslog`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,17 +18,15 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 from fastapi import Request
 
+from api.accesslog import AccessLog, access_acts
 from api.auth import Principal
-from api.errors import ApiError, invalid, not_found
-from domain.acts import SYSTEM_ACTOR, Act
-from domain.errors import ActError
+from api.errors import invalid, not_found
+from domain.acts import Act
 from domain.rules.base import Case
-from domain.system_cases import access_case
-from domain.timeutil import format_datetime, local_date, utcnow
+from domain.timeutil import format_datetime, utcnow
 from ledger import codec
 from ledger.store import Ledger, _col
 from ledger.tokens import TokenStore
-from ledger.validation import BatchValidator
 from projections.audit import AuditProjection
 from projections.parties import PartiesIndex
 
@@ -151,11 +149,13 @@ class Services:
         self._proj_lock = threading.Lock()
         self._parties = PartiesIndex(self.ledger)
         self._parties_lock = threading.Lock()
+        self.access_log = AccessLog(self.ledger)
 
     def now(self) -> datetime:
         return self.ledger.clock()
 
     def close(self) -> None:
+        self.access_log.close()
         self.ledger.close()
 
     # ---- the projection -------------------------------------------------------------------
@@ -276,37 +276,10 @@ class Services:
         self, p: Principal, resource: str, query: Mapping[str, Any], jurisdictions: Iterable[str] | None = None
     ) -> int:
         """Record an ``access``/``viewed`` act for a read by an auditor or supervisor (in each
-        jurisdiction the read covered). Returns the number of acts recorded."""
+        jurisdiction the read covered), group-committed; returns once stored (:mod:`api.accesslog`).
+        Returns the number of acts recorded."""
         if not p.logged:
             return 0
-        js = list(dict.fromkeys(jurisdictions)) if jurisdictions is not None else None
-        if js is None:
-            js = [p.jurisdiction] if p.jurisdiction else self.ledger.jurisdictions()
-        now = self.now()
-        q = json.dumps({k: v for k, v in query.items() if v is not None}, ensure_ascii=False, sort_keys=True)
-        reader = p.person or f"token-{p.token.id}"
-        acts: list[Act] = []
-        for j in js:
-            org = self.ledger.org(j)
-            unit = self.actor_unit(p, j)
-            if unit is None:  # no org chart: nothing to record against
-                continue
-            by = p.person if p.person and org.is_person(p.person) else SYSTEM_ACTOR
-            raw = {
-                "id": f"acc-{uuid.uuid4().hex}",
-                "jurisdiction": j,
-                "case": access_case(reader, local_date(now, org.tz)),
-                "kind": "access",
-                "act": "viewed",
-                "at": format_datetime(now),
-                "by": by,
-                "unit": unit,
-                "data": {"resource": resource, "query": q, "role": p.role, "token": p.token.id, "person": p.person},
-            }
-            try:
-                acts.append(BatchValidator(self.ledger, jurisdiction=j).validate(raw))
-            except ActError as e:  # pragma: no cover - the raw act is built from the org chart
-                raise ApiError(500, "access_log_failed", "查阅记录写入失败", str(e)) from e
-        if acts:
-            self.ledger.append(acts)
+        acts = access_acts(self.ledger, p, resource, query, jurisdictions, now=self.now(), unit_of=self.actor_unit)
+        self.access_log.record(acts)
         return len(acts)

@@ -107,22 +107,23 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="Token id")], db: 
     out.print(f"revoked {token_id} / 已吊销")
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None) -> None:
-    """Serve the API with uvicorn (blocks until stopped)."""
-    import uvicorn
+def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None, workers: int | None = None) -> None:
+    """Serve the API with uvicorn in ``workers`` processes (blocks until stopped; see :mod:`api.server`)."""
+    from api.server import run
 
-    from api.app import create_app
-
-    uvicorn.run(create_app(_db(db)), host=host, port=port)
+    run(host, port, _db(db), workers)
 
 
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default: the machine's cores)")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) (接口服务)."""
-    serve(host, port, db)
+    serve(host, port, db, workers)
 
 
 def _wire() -> None:

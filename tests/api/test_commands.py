@@ -43,16 +43,37 @@ def test_token_create_list_revoke(db_url: str) -> None:
     assert run(token_app, ["create", "--role", "king", "--db", db]).exit_code == 2
 
 
-def test_serve_runs_uvicorn_on_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_runs_uvicorn_with_a_worker_per_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, Any] = {}
 
-    def fake_run(app: Any, host: str, port: int) -> None:
-        seen.update(app=app, host=host, port=port)
+    def fake_run(app: Any, **kw: Any) -> None:
+        seen.update(app=app, **kw)
+
+    import os
 
     import uvicorn
 
+    from api import server
+
     monkeypatch.setattr(uvicorn, "run", fake_run)
-    commands.serve("0.0.0.0", 8123, db=f"sqlite:///{tmp_path / 's.db'}")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    for name, value in (("LEDGER_DB", "elsewhere.db"), ("LEDGER_SERVE_THREADS", "0")):
+        monkeypatch.setenv(name, value)  # run() sets them for its workers: restored after the test
+    commands.serve("0.0.0.0", 8123, db=db)
     assert seen["host"] == "0.0.0.0" and seen["port"] == 8123
-    assert seen["app"].openapi()["paths"]["/acts"]
-    seen["app"].state.services.close()
+    assert seen["app"] == "api.server:app" and seen["factory"] is True
+    assert seen["workers"] == (os.cpu_count() or 1)
+    assert os.environ["LEDGER_DB"] == db  # what the workers open
+    app = server.app()
+    assert app.openapi()["paths"]["/acts"]
+    app.state.services.close()
+    commands.serve("0.0.0.0", 8123, db=db, workers=3)
+    assert seen["workers"] == 3
+
+
+def test_postgres_pool_shares_the_servers_connections() -> None:
+    from api.server import connections_per_worker
+
+    assert connections_per_worker(100, 2) == 32
+    assert connections_per_worker(100, 8) == 9
+    assert connections_per_worker(100, 64) == 8  # never below a working pool

@@ -1,0 +1,98 @@
+"""``ledger serve`` (服务进程): the HTTP API in several worker processes over one database.
+
+uvicorn starts ``workers`` processes (default: the machine's cores), each with its own app
+(:func:`app`), ledger connections and access-log committer (:mod:`api.accesslog`); the
+database is what they share:
+
+- **SQLite** in WAL mode (the eventsourcing library sets it when it opens the file): readers
+  in every process read their snapshot while one writer commits; writers wait for the write
+  lock (``busy_timeout``) rather than fail. Each process keeps a pool of connections.
+- **PostgreSQL**: each process's pool is sized so that all workers together stay within the
+  server's ``max_connections`` (three quarters of it, at most 32 a process).
+
+Each process runs at most as many request threads as its pool has connections (FastAPI runs
+the routes in a thread pool), so a burst of requests queues in the event loop instead of
+timing out while waiting for a connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from ledger.config import resolve_db
+
+__all__ = ["app", "connections_per_worker", "run"]
+
+#: Where the workers find their database and their share of connections (set by :func:`run`).
+ENV_DB = "LEDGER_DB"
+ENV_POOL = "LEDGER_PG_POOL"
+ENV_THREADS = "LEDGER_SERVE_THREADS"
+#: Connections the library's pool opens beyond ``LEDGER_PG_POOL`` (ledger/store.py).
+PG_OVERFLOW = 4
+#: SQLite: the library's pool per process (5 kept + 10 overflow).
+SQLITE_CONNECTIONS = 15
+
+
+def connections_per_worker(max_connections: int, workers: int) -> int:
+    """A worker's share of PostgreSQL connections: three quarters of the server's
+    ``max_connections`` over the workers (the rest for other clients), 8 to 32 each."""
+    return max(8, min(32, (max_connections * 3 // 4) // max(1, workers)))
+
+
+def _max_connections(url: str) -> int:
+    import psycopg
+
+    cfg = resolve_db(url)
+    with psycopg.connect(
+        host=cfg.host, port=cfg.port, dbname=cfg.dbname, user=cfg.user, password=cfg.password or None
+    ) as c:
+        row = c.execute("SHOW max_connections").fetchone()
+    return int(row[0]) if row else 100
+
+
+def app() -> FastAPI:
+    """The app of one worker process (uvicorn's factory): the database from ``LEDGER_DB``, at
+    most ``LEDGER_SERVE_THREADS`` request threads at once."""
+    from api.app import create_app
+
+    application = create_app(os.environ.get(ENV_DB))
+    threads = int(os.environ.get(ENV_THREADS, "0"))
+    inner = application.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        if threads:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        async with inner(a) as state:
+            yield state
+        application.state.services.close()  # commits the access acts still waiting
+
+    application.router.lifespan_context = lifespan
+    return application
+
+
+def run(host: str, port: int, db: str | None, workers: int | None = None) -> None:
+    """Serve the API on ``host:port`` with ``workers`` processes (blocks until stopped)."""
+    import uvicorn
+
+    workers = workers or os.cpu_count() or 1
+    cfg = resolve_db(db)
+    os.environ[ENV_DB] = cfg.url
+    if cfg.backend == "postgres":
+        per_worker = connections_per_worker(_max_connections(cfg.url), workers)
+        os.environ[ENV_POOL] = str(per_worker - PG_OVERFLOW)
+    else:
+        per_worker = SQLITE_CONNECTIONS
+    # a connection each for the access-log committer and the projection's catch-up
+    os.environ[ENV_THREADS] = str(max(2, per_worker - 2))
+    from api.app import create_app
+
+    create_app(cfg.url).state.services.close()  # the tables, made once before the workers open them
+    uvicorn.run("api.server:app", factory=True, host=host, port=port, workers=workers, log_level="warning")

@@ -1,0 +1,198 @@
+"""Many readers at once (多人同时查阅): ``ledger serve --workers N`` and the group-committed access log.
+
+Every answered read by an auditor has its ``access`` act stored exactly once — under many
+concurrent readers, and also when the server is killed with SIGKILL mid-load (a read is
+answered only after its act's group has committed). ``serve --workers 2`` serves and stops
+cleanly. Both backends; every process bounded in time and killed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from ledger.importer import Importer
+from ledger.store import Ledger
+from ledger.tokens import TokenStore
+from tests.conftest import COUNTY, act
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE = "INC-1"
+
+
+def _setup(url: str) -> str:
+    """A small county with one incident case; returns an auditor's bearer token."""
+    with Ledger(url) as led:
+        Importer(led).import_chart(COUNTY)
+        res = Importer(led, jurisdiction="lecheng").import_raws(
+            [act("i1", CASE, "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="general")]
+        )
+        assert not res.rejected
+        _tok, bearer = TokenStore(led).create("auditor", person="p-chen")
+    return bearer
+
+
+def _as_of(i: int) -> str:
+    """A distinct business time per read, so each answered read names its access act."""
+    return f"2024-06-{1 + i // 86400 % 28:02d}T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}+08:00"
+
+
+def _access_counts(url: str) -> Counter[str]:
+    """How many access acts record each ``as_of`` read of the case."""
+    with Ledger(url) as led:
+        acts = [a for a in led.iter_acts("lecheng") if a.kind == "access"]
+    return Counter(json.loads(a.data["query"]).get("as_of") for a in acts if a.data["resource"] == f"/cases/{CASE}")
+
+
+@pytest.fixture
+def served_db(db_url: str) -> Iterator[tuple[str, str]]:
+    yield db_url, _setup(db_url)
+
+
+def test_every_concurrent_audited_read_is_recorded_exactly_once(served_db: tuple[str, str]) -> None:
+    """Sixty reads from twelve threads: sixty access acts, in fewer transactions than reads."""
+    url, bearer = served_db
+    app = create_app(url)
+    client = TestClient(app)
+    headers = {"Authorization": f"Bearer {bearer}"}
+
+    def read(i: int) -> int:
+        return client.get(f"/cases/{CASE}", params={"as_of": _as_of(i)}, headers=headers).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(read, range(60)))
+    assert codes == [200] * 60
+    log = app.state.services.access_log
+    app.state.services.close()
+    counts = _access_counts(url)
+    assert counts == Counter({_as_of(i): 1 for i in range(60)})
+    assert log.acts == 60 and log.groups < 60  # reads that arrived together shared a commit
+
+
+# ---- the server as a real process -------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``ledger serve`` in its own process group (its workers die with it)."""
+
+    def __init__(self, url: str, workers: int, tmp: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = (tmp / f"serve-{self.port}.log").open("w+")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import main; main()", "--db", url, "serve",
+             "--port", str(self.port), "--workers", str(workers)],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+
+    def wait_ready(self, bearer: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.output()
+            try:
+                r = httpx.get(f"{self.base}/rules", headers={"Authorization": f"Bearer {bearer}"}, timeout=2)
+                if r.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"ledger serve did not answer within {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[list[Server]]:
+    started: list[Server] = []
+    yield started
+    for s in started:
+        s.kill()
+        s.log.close()
+
+
+def test_serve_with_two_workers_serves_and_stops_cleanly(
+    served_db: tuple[str, str], tmp_path: Path, server_factory: list[Server]
+) -> None:
+    url, bearer = served_db
+    server = Server(url, 2, tmp_path)
+    server_factory.append(server)
+    server.wait_ready(bearer)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    with httpx.Client(base_url=server.base, headers=headers, timeout=30) as client:
+        for i in range(20):
+            assert client.get(f"/cases/{CASE}", params={"as_of": _as_of(i)}).status_code == 200
+    server.proc.send_signal(signal.SIGTERM)  # how a service manager stops it: uvicorn stops its workers
+    assert server.proc.wait(timeout=60) == 0, server.output()
+    assert "Traceback" not in server.output(), server.output()
+    assert _access_counts(url) == Counter({_as_of(i): 1 for i in range(20)})
+
+
+def test_reads_answered_before_a_kill_keep_their_access_acts(
+    served_db: tuple[str, str], tmp_path: Path, server_factory: list[Server]
+) -> None:
+    """Eight readers hammer a two-worker server; it is killed (SIGKILL, whole process group)
+    after 150 answers. Every answered read's access act is stored, and none twice."""
+    url, bearer = served_db
+    server = Server(url, 2, tmp_path)
+    server_factory.append(server)
+    server.wait_ready(bearer)
+    answered: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    counter = iter(range(10**6))
+
+    def reader() -> None:
+        with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {bearer}"}, timeout=30) as c:
+            while not stop.is_set():
+                with lock:
+                    as_of = _as_of(next(counter))
+                try:
+                    r = c.get(f"/cases/{CASE}", params={"as_of": as_of})
+                except httpx.TransportError:
+                    return  # the server is gone
+                if r.status_code == 200:
+                    with lock:
+                        answered.append(as_of)
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 120
+    while len(answered) < 150 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.kill()
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(answered) >= 150, server.output()
+    counts = _access_counts(url)
+    assert all(counts[a] == 1 for a in answered), [a for a in answered if counts[a] != 1]
+    assert max(counts.values()) == 1
