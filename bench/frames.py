@@ -18,19 +18,19 @@ Targets at 1 000 000 acts: each frame and the export ≤ 5 s and ≤ 600 MiB.
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PG = os.environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+from bench.ledgers import PG, backends, ledger_url
+
 MEASURES = ("raw read (library)", "events_frame", "read_sql views", "violations_frame", "cases_frame", "parquet")
 ANCHOR = {
     "events_frame": "raw read (library)",
@@ -87,25 +87,7 @@ def measure(what: str, url: str) -> dict[str, float]:
     }
 
 
-def load(url: str, n: int) -> None:
-    from bench.synth import org_chart, write_jsonl
-    from ledger.importer import Importer
-    from ledger.store import Ledger
-    from projections.audit import AuditProjection
-
-    ledger = Ledger(url)
-    if ledger.count() == 0:
-        t = time.perf_counter()
-        path = write_jsonl(Path(tempfile.mkdtemp()) / "acts.jsonl", n)
-        Importer(ledger).import_chart(org_chart())
-        Importer(ledger, batch=5000).import_path(path)
-        AuditProjection(ledger).rebuild()
-        print(f"  loaded {ledger.count():,} acts in {time.perf_counter() - t:.0f} s", flush=True)
-    ledger.close()
-
-
-def run(backend: str, url: str, n: int) -> None:
-    load(url, n)
+def run(backend: str, url: str) -> None:
     results: dict[str, dict[str, float]] = {}
     for what in MEASURES:
         out = subprocess.run(
@@ -123,36 +105,17 @@ def run(backend: str, url: str, n: int) -> None:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    if args[:1] == ["--measure"]:
-        print(json.dumps(measure(args[1], args[2])))
+    if sys.argv[1:2] == ["--measure"]:
+        print(json.dumps(measure(sys.argv[2], sys.argv[3])))
         return
-    backend = "both"
-    if "--backend" in args:
-        i = args.index("--backend")
-        backend = args[i + 1]
-        del args[i : i + 2]
-    n = int(args[0]) if args else 1_000_000
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("n", nargs="?", type=int, default=1_000_000, help="acts in the ledger")
+    ap.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    args = ap.parse_args()
     print("(figures on a shared machine vary with its load: compare with the anchor of the same run)")
-    if backend in ("sqlite", "both"):
-        db = os.environ.get("BENCH_DB") or str(Path(tempfile.mkdtemp()) / "frames.db")
-        run("sqlite", f"sqlite:///{db}", n)
-    if backend in ("postgres", "both"):
-        import psycopg
-
-        try:
-            psycopg.connect(PG, connect_timeout=3).close()
-        except psycopg.OperationalError:
-            print("postgresql: unreachable, skipped")
-            return
-        keep = os.environ.get("BENCH_PG_SCHEMA")
-        schema = keep or f"frames_{uuid.uuid4().hex[:8]}"
-        try:
-            run("postgresql", f"{PG}?schema={schema}", n)
-        finally:
-            if not keep:
-                with psycopg.connect(PG, autocommit=True) as c:
-                    c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    for name in backends(args.backend):
+        with ledger_url(name, args.n) as url:
+            run(name, url)
 
 
 if __name__ == "__main__":
