@@ -37,7 +37,7 @@ from domain.rules.base import FAMILIES, STATES
 from domain.timeutil import CHINA_TZ, parse_datetime
 from ledger.config import DbConfig
 from ledger.store import Ledger
-from projections.columnar import ActFilter, fetch_table, json_values, stored_acts
+from projections.columnar import ACT_COLUMNS, ActFilter, fetch_table, json_values, stored_acts
 
 __all__ = [
     "BUSINESS_TZ",
@@ -188,15 +188,36 @@ def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequenc
     for b in stored_acts(ledger, f):
         values.extend(data(b.column("data")))
         batches.append(b.drop_columns(["data"]))
-    table = pa.Table.from_batches(batches) if batches else None
-    col = (lambda name: table.column(name)) if table is not None else _empty_column
-    jurisdiction = _labels(col("jurisdiction"))
-    seq = np.asarray(col("seq"), dtype="int64")
+    table = (
+        pa.Table.from_batches(batches)
+        if batches
+        else pa.schema(
+            [
+                (c, pa.int64() if c in ("at_us", "recorded_us", "seq") else pa.string())
+                for c in ACT_COLUMNS
+                if c != "data"
+            ]
+        ).empty_table()
+    )
+    del batches
+    jurisdiction = _labels(table.column("jurisdiction"))
+    seq = np.asarray(table.column("seq"), dtype="int64")
     order: np.ndarray | None = None
     j = jurisdiction.codes
     if len(seq) > 1 and not ((j[1:] > j[:-1]) | ((j[1:] == j[:-1]) & (seq[1:] > seq[:-1]))).all():
         order = np.lexsort((seq, j))  # storage order interleaves jurisdictions: chain order
-    df = pd.DataFrame(
+        jurisdiction, seq = jurisdiction.take(order), seq[order]
+
+    def col(name: str) -> pa.ChunkedArray:
+        """A column in chain order, dropped from the table (one column copied at a time)."""
+        nonlocal table
+        c = table.column(name)
+        table = table.drop_columns([name])
+        return c if order is None else c.take(order)
+
+    data_values = _objects(values)
+    del values
+    return pd.DataFrame(
         {
             "id": _text(col("id")),
             "jurisdiction": jurisdiction,
@@ -208,18 +229,11 @@ def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequenc
             "by": _labels(col("by")),
             "unit": _labels(col("unit")),
             "seq": pd.Series(seq, dtype="int64"),
-            "data": pd.Series(_objects(values), dtype=object),
+            "data": pd.Series(data_values if order is None else data_values[order], dtype=object),
         },
         columns=list(EVENT_COLUMNS),
         copy=False,
     )
-    if order is not None:
-        df = df.take(order).reset_index(drop=True)
-    return df
-
-
-def _empty_column(name: str) -> pa.ChunkedArray:
-    return pa.chunked_array([], pa.int64() if name in ("at_us", "recorded_us", "seq") else pa.string())
 
 
 def events_frame(

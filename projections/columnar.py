@@ -62,6 +62,8 @@ LABEL_COLUMNS = ("jurisdiction", "kind", "act", "by", "unit")
 
 #: Rows per Arrow batch (a batch's JSON text is the only thing held per act while reading).
 BATCH_ROWS = 16384
+#: Bytes per Arrow batch from PostgreSQL (about BATCH_ROWS stored acts).
+BATCH_BYTES = 4 << 20
 #: Below this share of the log, the chain index picks the rows; above it, one scan is cheaper.
 INDEX_SHARE = 0.25
 
@@ -152,9 +154,13 @@ def _numbered(sql: str) -> str:
 
 @contextlib.contextmanager
 def _postgres_batches(ledger: Ledger, sql: str, params: Sequence[Any]) -> Iterator[pa.RecordBatchReader]:
+    from adbc_driver_postgresql import StatementOptions
+
     with _postgres(ledger) as conn:
         cur = conn.cursor()
         try:
+            # batches of a few MiB (the driver's default is 16): one batch's texts at a time in memory
+            cur.adbc_statement.set_options(**{StatementOptions.BATCH_SIZE_HINT_BYTES.value: str(BATCH_BYTES)})
             cur.execute(_numbered(sql), list(params) if params else None)
             yield cur.fetch_record_batch()
         finally:
