@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -44,15 +44,34 @@ def connections_per_worker(max_connections: int, workers: int) -> int:
     return max(8, min(32, (max_connections * 3 // 4) // max(1, workers)))
 
 
-def _max_connections(url: str) -> int:
+def _postgres(url: str | None) -> Any:
     import psycopg
 
     cfg = resolve_db(url)
-    with psycopg.connect(
-        host=cfg.host, port=cfg.port, dbname=cfg.dbname, user=cfg.user, password=cfg.password or None
-    ) as c:
+    return psycopg.connect(
+        host=cfg.host, port=cfg.port, dbname=cfg.dbname, user=cfg.user, password=cfg.password or None, autocommit=True
+    )
+
+
+def _max_connections(url: str) -> int:
+    with _postgres(url) as c:
         row = c.execute("SHOW max_connections").fetchone()
     return int(row[0]) if row else 100
+
+
+@contextlib.contextmanager
+def _one_at_a_time(url: str | None) -> Iterator[None]:
+    """PostgreSQL: workers open the ledger one after another (opening runs the schema's
+    idempotent DDL, which PostgreSQL refuses to run twice at the same moment)."""
+    if resolve_db(url).backend != "postgres":
+        yield
+        return
+    with _postgres(url) as c:
+        c.execute("SELECT pg_advisory_lock(hashtext('ledger serve: open'))")
+        try:
+            yield
+        finally:
+            c.execute("SELECT pg_advisory_unlock(hashtext('ledger serve: open'))")
 
 
 def app() -> FastAPI:
@@ -60,7 +79,9 @@ def app() -> FastAPI:
     most ``LEDGER_SERVE_THREADS`` request threads at once."""
     from api.app import create_app
 
-    application = create_app(os.environ.get(ENV_DB))
+    url = os.environ.get(ENV_DB)
+    with _one_at_a_time(url):
+        application = create_app(url)
     threads = int(os.environ.get(ENV_THREADS, "0"))
     inner = application.router.lifespan_context
 
