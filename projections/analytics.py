@@ -141,7 +141,9 @@ def _when(value: datetime | date | str | pd.Timestamp | None, *, end: bool = Fal
 
 def _from_us(us: Any, dtype: str) -> pd.Series:
     """Epoch microseconds (UTC) → a ``datetime64[ns, tz]`` series."""
-    ns = np.asarray(us, dtype="int64") * 1000
+    us = np.asarray(us, dtype="int64")
+    limit = np.iinfo("int64").max // 1000  # beyond the nanosecond range (1677–2262): NaT, as before
+    ns = np.where(np.abs(us) <= limit, us * 1000, np.iinfo("int64").min)
     return pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC").astype(dtype)
 
 

@@ -37,7 +37,7 @@ AWKWARD = {
 ACTS = [
     act("a-1", "INC-1", "incident", "occurred", "2024-03-05T10:00:00+08:00", **AWKWARD),
     act("a-2", "INC-1", "incident", "reported", "2024-03-05T10:20:00+05:45", channel="phone", to_level="unit_head"),
-    act("a-3", 'INC-"2"\n', "incident", "occurred", "2024-04-05T10:00:00.123456+00:00", grade="larger"),
+    act("a-3", 'INC-"2", {x}', "incident", "occurred", "2024-04-05T10:00:00.123456+00:00", grade="larger"),
     act("a-4", "SUP-1", "supervision", "registered", "2024-03-01T09:00:00+08:00", "p-chen", "u-office",
         deadline="2024-03-10T18:00:00+08:00", responsible_unit="u-fgj"),
 ]  # fmt: skip
