@@ -149,7 +149,7 @@ class Importer:
         """An org chart mapping, all or nothing (an org file with an error stores nothing)."""
         res = ImportResult()
         try:
-            jur, raws = org_acts(chart)
+            jur, raws = org_acts(chart, known=self.ledger.org)
             validator = BatchValidator(self.ledger, jurisdiction=jur)
             acts = [validator.validate(r) for r in raws]
         except ActError as e:

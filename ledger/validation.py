@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from domain.acts import MAX_ACT_BYTES, Act, OrgRefs, validate_act
 from domain.errors import ActError
 from domain.org import OrgChart
+from domain.orgfile import OrgNames, org_reference_error
 from domain.rules.vocabulary import ValueWarning, value_warnings
 from ledger.store import Ledger
 
@@ -83,6 +84,7 @@ class BatchValidator:
         self._units: dict[str, list[str]] | None = None
         self._absent: set[tuple[str, str]] = set()
         self._refs: dict[str, OrgRefs] = {}
+        self._names: dict[str, OrgNames] = {}
         self._owned: set[str] = set()
         self._current = ""
 
@@ -177,6 +179,10 @@ class BatchValidator:
             self._check_correction(act)
         if act.act == "pack_defined":
             self._check_pack(act)
+        if act.kind == "org":
+            err = org_reference_error(act.act, act.data, self._org_names(j))
+            if err is not None:
+                raise ActError(f"data.{err[0]}", err[1], err[2], code="unknown_reference")
         elif act.act == "pack_adopted":
             self._check_adoption(act, org)
         if self.guard is not None:
@@ -187,6 +193,7 @@ class BatchValidator:
         self._ids.setdefault(j, {})[act.id] = act.case
         if act.kind == "org":
             self._own_org(j).apply(act)
+            self._org_names(j).add(act.act, act.data)
         return act
 
     def warnings(self, act: Act) -> list[ValueWarning]:
@@ -194,6 +201,13 @@ class BatchValidator:
         if act.kind == "org":
             return []
         return value_warnings(act, self.org(act.jurisdiction))
+
+    def _org_names(self, j: str) -> OrgNames:
+        """The ids the batch's org chart knows (kept beside it as org acts are accepted)."""
+        names = self._names.get(j)
+        if names is None:
+            names = self._names[j] = OrgNames.of(self.org(j))
+        return names
 
     def batch_stored(self) -> None:
         """The accepted acts are stored now: forget their ids (the store answers from here on)."""
@@ -206,6 +220,7 @@ class BatchValidator:
         """Drop what is cached of a jurisdiction (after its org chart changed in the store)."""
         self._orgs.pop(jurisdiction, None)
         self._refs.pop(jurisdiction, None)
+        self._names.pop(jurisdiction, None)
         self._owned.discard(jurisdiction)
         self._units = None
 
