@@ -26,6 +26,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import forbidden, unauthorized
+from domain.timeutil import format_datetime
 from ledger.tokens import Token
 
 bearer = HTTPBearer(
@@ -95,12 +96,28 @@ class Principal:
 
 
 def principal(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
-    """The authenticated caller, or 401."""
+    """The authenticated caller, or 401 saying why (unknown, revoked, expired, unbound clerk)."""
     if creds is None or not creds.credentials:
         raise unauthorized()
-    tok = request.app.state.services.tokens.authenticate(creds.credentials)
+    s = request.app.state.services
+    tok = s.tokens.identify(creds.credentials)
     if tok is None:
-        raise unauthorized("未认证：令牌无效或已吊销", "not authenticated: unknown or revoked token")
+        raise unauthorized("未认证：令牌无效", "not authenticated: unknown token")
+    status = tok.status(s.now())
+    if status == "revoked":
+        raise unauthorized("未认证：令牌已吊销", "not authenticated: the token was revoked")
+    if status == "expired":
+        when = format_datetime(tok.expires_at) if tok.expires_at else ""
+        raise unauthorized(
+            f"未认证：令牌已于 {when} 过期，请重新申请（ledger token create）",
+            f"not authenticated: the token expired at {when}; ask for a new one (ledger token create)",
+        )
+    if tok.role == "clerk" and tok.jurisdiction is None:
+        raise unauthorized(
+            "未认证：录入员令牌未绑定辖区（旧令牌），请用 ledger token create --jurisdiction 重新创建",
+            "not authenticated: this clerk token is bound to no jurisdiction (an old token); "
+            "create a new one with ledger token create --jurisdiction",
+        )
     return Principal(tok)
 
 

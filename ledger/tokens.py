@@ -11,6 +11,11 @@ Roles (角色):
 - ``supervisor`` 督查室 — reads everything, manages the follow-up of violations, records no ordinary acts;
 - ``auditor`` 审计 — reads everything (as-of, timelines, verify, checkpoint), writes nothing;
 - ``admin`` 管理员 — everything.
+
+A clerk's token is bound to one jurisdiction (given, or the only one that has all its units
+when it is created): unit ids repeat across counties, and a clerk of ``u-fgj`` in one is no
+clerk in another. Every token expires (90 days unless ``expires`` says otherwise; ``None``
+only when asked for: never); an expired token authenticates nobody.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.errors import LedgerError
@@ -31,7 +36,9 @@ from ledger.store import Ledger, _col
 TABLE = "ledger_tokens"
 _TOKEN_ID = re.compile(r"[0-9a-f]{16}")
 ROLES = ("clerk", "supervisor", "auditor", "admin")
-COLUMNS = ("id", "secret_hash", "role", "units", "person", "jurisdiction", "created_at", "revoked_at")
+COLUMNS = ("id", "secret_hash", "role", "units", "person", "jurisdiction", "created_at", "revoked_at", "expires_at")
+#: How long a token is good for unless its creator says otherwise (令牌有效期).
+DEFAULT_LIFETIME = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,21 @@ class Token:
     jurisdiction: str | None = None
     created_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
     secret_hash: str = field(default="", repr=False)
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def status(self, now: datetime) -> str:
+        """``active``, ``revoked`` or ``expired`` (有效/已吊销/已过期)."""
+        if not self.active:
+            return "revoked"
+        return "expired" if self.expired(now) else "active"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +77,7 @@ class Token:
             "jurisdiction": self.jurisdiction,
             "created_at": format_datetime(self.created_at) if self.created_at else None,
             "revoked_at": format_datetime(self.revoked_at) if self.revoked_at else None,
+            "expires_at": format_datetime(self.expires_at) if self.expires_at else None,
         }
 
 
@@ -77,12 +95,33 @@ class TokenStore:
         ddl = (
             f"CREATE TABLE IF NOT EXISTS {self.table} ("
             "id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, role TEXT NOT NULL, units TEXT NOT NULL, "
-            "person TEXT, jurisdiction TEXT, created_at TEXT NOT NULL, revoked_at TEXT)"
+            "person TEXT, jurisdiction TEXT, created_at TEXT NOT NULL, revoked_at TEXT, expires_at TEXT)"
         )
         with ledger.datastore.transaction(commit=True) as c:
             if ledger.is_postgres:  # two servers starting at once must not race on the DDL
                 c.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
             c.execute(ddl)
+            self._add_expiry(c)
+
+    def _add_expiry(self, c: Any) -> None:
+        """A table made before tokens expired gets ``expires_at``: its tokens expire
+        :data:`DEFAULT_LIFETIME` after they were created."""
+        if self.ledger.is_postgres:
+            c.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema=%s AND table_name=%s "
+                "AND column_name='expires_at'",
+                [self.ledger.config.schema, TABLE],
+            )
+        else:
+            c.execute(f"SELECT 1 FROM pragma_table_info('{TABLE}') WHERE name='expires_at'")
+        if c.fetchall():
+            return
+        c.execute(f"ALTER TABLE {self.table} ADD COLUMN expires_at TEXT")
+        c.execute(f"SELECT id, created_at FROM {self.table}")
+        for r in c.fetchall():
+            tid, created = _col(r, "id", 0), _col(r, "created_at", 1)
+            until = format_datetime(parse_datetime(created) + DEFAULT_LIFETIME)
+            c.execute(self.ledger.sql(f"UPDATE {self.table} SET expires_at=? WHERE id=?"), [until, tid])
 
     def create(
         self,
@@ -92,8 +131,12 @@ class TokenStore:
         person: str | None = None,
         jurisdiction: str | None = None,
         now: datetime | None = None,
+        lifetime: timedelta | None = DEFAULT_LIFETIME,
     ) -> tuple[Token, str]:
-        """A new token and its bearer string ``<id>.<secret>`` (shown once, never stored)."""
+        """A new token and its bearer string ``<id>.<secret>`` (shown once, never stored).
+
+        ``lifetime`` None: it never expires. A clerk's jurisdiction, when not given, is the
+        only one that has all its units."""
         if role not in ROLES:
             raise LedgerError(
                 f"未知角色 {role}（可选: {', '.join(ROLES)}）",
@@ -107,10 +150,15 @@ class TokenStore:
                 "a clerk token needs at least one unit (--unit)",
                 code="missing_unit",
             )
+        if role == "clerk":
+            jurisdiction = self._clerk_jurisdiction(units, jurisdiction or None)
+        if lifetime is not None and lifetime <= timedelta(0):
+            raise LedgerError("有效期必须为正", "the lifetime must be positive", code="bad_expiry")
         tid = secrets.token_hex(8)
         secret = secrets.token_urlsafe(32)
         created = now or utcnow()
-        tok = Token(tid, role, units, person or None, jurisdiction or None, created, None, hash_secret(secret))
+        expires = created + lifetime if lifetime is not None else None
+        tok = Token(tid, role, units, person or None, jurisdiction or None, created, None, expires, hash_secret(secret))
         self.ledger.execute(
             f"INSERT INTO {self.table} ({','.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})",
             [
@@ -122,9 +170,38 @@ class TokenStore:
                 tok.jurisdiction,
                 format_datetime(created),
                 None,
+                format_datetime(expires) if expires else None,
             ],
         )
         return tok, f"{tid}.{secret}"
+
+    def _clerk_jurisdiction(self, units: tuple[str, ...], jurisdiction: str | None) -> str:
+        """The one jurisdiction a clerk's token is bound to: the given one, which must have
+        all its units, or else the only one that has them."""
+        by_unit = self.ledger.unit_jurisdictions()
+        if jurisdiction is not None:
+            missing = [u for u in units if jurisdiction not in by_unit.get(u, [])]
+            if missing:
+                raise LedgerError(
+                    f"辖区 {jurisdiction} 没有单位 {', '.join(missing)}",
+                    f"jurisdiction '{jurisdiction}' has no unit {', '.join(missing)}",
+                    code="unknown_unit",
+                )
+            return jurisdiction
+        common = set.intersection(*(set(by_unit.get(u, [])) for u in units))
+        if len(common) == 1:
+            return common.pop()
+        if not common:
+            raise LedgerError(
+                f"没有一个辖区同时有单位 {', '.join(units)}（请先导入组织机构文件）",
+                f"no jurisdiction has all of {', '.join(units)} (import its org file first)",
+                code="unknown_unit",
+            )
+        raise LedgerError(
+            f"单位 {', '.join(units)} 存在于多个辖区（{', '.join(sorted(common))}），请用 --jurisdiction 指定",
+            f"{', '.join(units)} exist in several jurisdictions ({', '.join(sorted(common))}): pass --jurisdiction",
+            code="ambiguous_jurisdiction",
+        )
 
     def get(self, tid: str) -> Token | None:
         rows = self.ledger.query(f"SELECT {','.join(COLUMNS)} FROM {self.table} WHERE id=?", [tid])
@@ -142,15 +219,20 @@ class TokenStore:
         self.ledger.execute(f"UPDATE {self.table} SET revoked_at=? WHERE id=?", [format_datetime(now or utcnow()), tid])
         return True
 
-    def authenticate(self, bearer: str) -> Token | None:
-        """The active token whose bearer string this is, or None."""
+    def identify(self, bearer: str) -> Token | None:
+        """The stored token whose bearer string this is (active, revoked or expired), or None."""
         tid, sep, secret = bearer.strip().partition(".")
         if not sep or not secret or not _TOKEN_ID.fullmatch(tid):
             return None
         tok = self.get(tid)
-        if tok is None or not tok.active:
+        if tok is None or not hmac.compare_digest(tok.secret_hash, hash_secret(secret)):
             return None
-        if not hmac.compare_digest(tok.secret_hash, hash_secret(secret)):
+        return tok
+
+    def authenticate(self, bearer: str, *, now: datetime | None = None) -> Token | None:
+        """The active, unexpired token whose bearer string this is, or None."""
+        tok = self.identify(bearer)
+        if tok is None or tok.status(now or utcnow()) != "active":
             return None
         return tok
 
@@ -165,5 +247,6 @@ def _token(r: Any) -> Token:
         jurisdiction=vals["jurisdiction"],
         created_at=parse_datetime(vals["created_at"]) if vals["created_at"] else None,
         revoked_at=parse_datetime(vals["revoked_at"]) if vals["revoked_at"] else None,
+        expires_at=parse_datetime(vals["expires_at"]) if vals["expires_at"] else None,
         secret_hash=str(vals["secret_hash"]),
     )

@@ -7,6 +7,8 @@ The commands use the CLI's global ``--db`` when set, else their own ``--db``, el
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -14,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from domain.errors import LedgerError
+from domain.timeutil import utcnow
 from ledger.tokens import ROLES, TokenStore
 
 token_app = typer.Typer(help="API tokens (访问令牌): create, list, revoke.", no_args_is_help=True, add_completion=False)
@@ -39,26 +42,57 @@ def _store(db: str | None) -> TokenStore:
     return TokenStore(Ledger(_db(db)))
 
 
+_LIFETIME = re.compile(r"(\d+)\s*([hdw])")
+_UNIT = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_lifetime(text: str) -> timedelta | None:
+    """``90d``, ``12h``, ``2w`` → a timedelta; ``never`` → None. Else ValueError."""
+    t = text.strip().lower()
+    if t == "never":
+        return None
+    m = _LIFETIME.fullmatch(t)
+    if m is None or int(m.group(1)) <= 0:
+        raise ValueError(f"'{text}': a lifetime like 90d, 12h, 2w, or never")
+    return timedelta(**{_UNIT[m.group(2)]: int(m.group(1))})
+
+
 @token_app.command("create")
 def token_create(
     role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}")],
     unit: Annotated[list[str] | None, typer.Option("--unit", help="A unit of a clerk (repeat for several)")] = None,
     person: Annotated[str | None, typer.Option("--person", help="The person id acting with this token")] = None,
     jurisdiction: Annotated[
-        str | None, typer.Option("--jurisdiction", help="Limit the token to one jurisdiction")
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            help="Limit the token to one jurisdiction (a clerk's: else the only one that has its units)",
+        ),
     ] = None,
+    expires: Annotated[
+        str, typer.Option("--expires", help="How long the token is good for: 90d, 12h, 2w, or never")
+    ] = "90d",
     db: DbOption = None,
 ) -> None:
     """Create a token and print its secret ONCE (only its hash is stored)."""
+    try:
+        lifetime = parse_lifetime(expires)
+    except ValueError as e:
+        err.print(f"[red]--expires {e}[/red]")
+        raise typer.Exit(2) from e
     store = _store(db)
     try:
-        tok, secret = store.create(role, units=unit or [], person=person, jurisdiction=jurisdiction)
+        tok, secret = store.create(role, units=unit or [], person=person, jurisdiction=jurisdiction, lifetime=lifetime)
     except LedgerError as e:
         err.print(f"[red]{e.message_zh} / {e.message_en}[/red]")
         raise typer.Exit(2) from e
     finally:
         store.ledger.close()
-    err.print(f"token {tok.id} ({tok.role}) created — the secret is shown once / 令牌只显示一次，请妥善保存:")
+    until = f"expires {tok.expires_at:%Y-%m-%d %H:%M} UTC" if tok.expires_at else "never expires"
+    where = f", jurisdiction {tok.jurisdiction}" if tok.jurisdiction else ""
+    err.print(
+        f"token {tok.id} ({tok.role}{where}, {until}) created — the secret is shown once / 令牌只显示一次，请妥善保存:"
+    )
     print(secret)
 
 
@@ -73,22 +107,27 @@ def token_list(
         toks = store.list()
     finally:
         store.ledger.close()
+    now = utcnow()
     if fmt == "json":
-        print(json.dumps([t.as_dict() for t in toks], ensure_ascii=False, indent=1))
+        print(json.dumps([t.as_dict() | {"status": t.status(now)} for t in toks], ensure_ascii=False, indent=1))
         return
-    t = Table(title=f"{len(toks)} tokens")
-    for col in ("id", "role", "units", "person", "jurisdiction", "created_at", "revoked_at"):
+    t = Table(title=f"{len(toks)} tokens (times UTC)")
+    for col in ("id", "role", "units", "person", "jurisdiction", "created", "expires", "status"):
         t.add_column(col)
+
+    def short(dt: datetime | None) -> str:
+        return f"{dt.astimezone(UTC):%Y-%m-%d %H:%M}" if dt else ""
+
     for tok in toks:
-        d = tok.as_dict()
         t.add_row(
-            d["id"],
-            d["role"],
-            ",".join(d["units"]),
-            d["person"] or "",
-            d["jurisdiction"] or "",
-            d["created_at"] or "",
-            d["revoked_at"] or "",
+            tok.id,
+            tok.role,
+            ",".join(tok.units),
+            tok.person or "",
+            tok.jurisdiction or "",
+            short(tok.created_at),
+            short(tok.expires_at) or "never",
+            tok.status(now),
         )
     out.print(t)
 

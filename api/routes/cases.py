@@ -3,6 +3,10 @@
 ``as_of`` cuts by business time (what had happened by then), ``recorded_as_of`` by recorded
 time (what the ledger held then); both together: what the ledger then knew had happened by
 the business moment. A case id found in several jurisdictions needs ``?jurisdiction=``.
+
+Case ids may hold ``/`` (document numbers such as ``2024/017``): the routes take the rest of
+the path, the timeline's route first — a case whose id itself ends in ``/timeline`` is read
+through its timeline only.
 """
 
 from __future__ import annotations
@@ -80,38 +84,7 @@ def _open_case(s: Services, p: Principal, case: str, jurisdiction: str | None) -
 
 
 @router.get(
-    "/cases/{case_id}",
-    summary="A case's state and violations, now or as of a moment (either clock)",
-    response_model=CaseView,
-    responses=R404,
-)
-def get_case(
-    case_id: CaseId,
-    as_of: AsOf = None,
-    recorded_as_of: RecordedAsOf = None,
-    jurisdiction: Jurisdiction = None,
-    p: Principal = Depends(require(*READERS)),
-    s: Services = Depends(services),
-) -> Any:
-    t_as_of = parse_time(as_of, "as_of")
-    t_rec = parse_time(recorded_as_of, "recorded_as_of")
-    j, kind = _open_case(s, p, case_id, jurisdiction)
-    r = replay(s.ledger, j, case_id, as_of=t_as_of, recorded_as_of=t_rec)
-    s.log_access(p, f"/cases/{case_id}", {"jurisdiction": j, "as_of": as_of, "recorded_as_of": recorded_as_of}, [j])
-    return {
-        "jurisdiction": j,
-        "case": case_id,
-        "kind": kind,
-        "version": s.case_version(j, case_id),
-        "as_of": r["as_of"],
-        "recorded_as_of": r["recorded_as_of"],
-        "state": r["state"],
-        "violations": r["violations"],
-    }
-
-
-@router.get(
-    "/cases/{case_id}/timeline",
+    "/cases/{case_id:path}/timeline",
     summary="Every stored act of a case (corrections included), as of a moment (either clock)",
     response_model=TimelineOut,
     responses=R404,
@@ -138,4 +111,35 @@ def get_timeline(
         "as_of": format_datetime(t_as_of) if t_as_of else None,
         "recorded_as_of": format_datetime(t_rec) if t_rec else None,
         "timeline": [act_out(a) for a in acts],
+    }
+
+
+@router.get(
+    "/cases/{case_id:path}",
+    summary="A case's state and violations, now or as of a moment (either clock)",
+    response_model=CaseView,
+    responses=R404,
+)
+def get_case(
+    case_id: CaseId,
+    as_of: AsOf = None,
+    recorded_as_of: RecordedAsOf = None,
+    jurisdiction: Jurisdiction = None,
+    p: Principal = Depends(require(*READERS)),
+    s: Services = Depends(services),
+) -> Any:
+    t_as_of = parse_time(as_of, "as_of")
+    t_rec = parse_time(recorded_as_of, "recorded_as_of")
+    j, kind = _open_case(s, p, case_id, jurisdiction)
+    r = replay(s.ledger, j, case_id, as_of=t_as_of, recorded_as_of=t_rec)
+    s.log_access(p, f"/cases/{case_id}", {"jurisdiction": j, "as_of": as_of, "recorded_as_of": recorded_as_of}, [j])
+    return {
+        "jurisdiction": j,
+        "case": case_id,
+        "kind": kind,
+        "version": s.case_version(j, case_id),
+        "as_of": r["as_of"],
+        "recorded_as_of": r["recorded_as_of"],
+        "state": r["state"],
+        "violations": r["violations"],
     }

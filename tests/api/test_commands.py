@@ -11,12 +11,16 @@ from typer.testing import CliRunner
 
 from api.cli import service as commands
 from api.cli.service import token_app
+from ledger.importer import Importer
 from ledger.store import Ledger
 from ledger.tokens import TokenStore
+from tests.conftest import COUNTY
 
 
 def test_token_create_list_revoke(db_url: str) -> None:
     db = db_url
+    with Ledger(db) as led:
+        Importer(led).import_chart(COUNTY)
     run = CliRunner().invoke
     r = run(
         token_app, ["create", "--role", "clerk", "--unit", "u-fgj", "--unit", "u-sfj", "--person", "p-sun", "--db", db]
@@ -27,13 +31,14 @@ def test_token_create_list_revoke(db_url: str) -> None:
     with Ledger(db) as led:
         tok = TokenStore(led).authenticate(secret)
         assert tok is not None and tok.role == "clerk" and tok.units == ("u-fgj", "u-sfj") and tok.person == "p-sun"
+        assert tok.jurisdiction == "lecheng"  # the only jurisdiction with both units
         # only the hash is stored
         rows = led.query(f"SELECT * FROM {TokenStore(led).table}")
         assert rows and secret.split(".")[1] not in json.dumps(
             [list(r.values() if isinstance(r, dict) else r) for r in rows]
         )
     listed = json.loads(run(token_app, ["list", "--format", "json", "--db", db]).stdout)
-    assert [(t["id"], t["role"], t["revoked_at"]) for t in listed] == [(tid, "clerk", None)]
+    assert [(t["id"], t["role"], t["revoked_at"], t["status"]) for t in listed] == [(tid, "clerk", None, "active")]
     assert run(token_app, ["list", "--db", db]).exit_code == 0
     assert run(token_app, ["revoke", tid, "--db", db]).exit_code == 0
     assert run(token_app, ["revoke", tid, "--db", db]).exit_code == 1
