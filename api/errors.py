@@ -173,8 +173,21 @@ def install_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, e: RequestValidationError) -> ErrorJSON:
         errs = e.errors()
         first = errs[0] if errs else {"loc": (), "msg": "invalid request", "type": "invalid"}
-        field = _loc_field(first.get("loc", ()))
         kind = str(first.get("type", "invalid"))
+        if kind == "json_invalid":  # its loc is a character position, not a field
+            at = [x for x in first.get("loc", ()) if isinstance(x, int)]
+            where = f"（第 {at[0]} 个字符处）" if at else ""
+            return ErrorJSON(
+                ApiError(
+                    422,
+                    "bad_json",
+                    f"请求体不是有效的 JSON{where}",
+                    f"the body is not valid JSON{f' (at character {at[0]})' if at else ''}",
+                    field="body",
+                ).body(),
+                status_code=422,
+            )
+        field = _loc_field(first.get("loc", ()))
         code = {"missing": "missing_field", "json_invalid": "bad_json"}.get(kind, "invalid_param")
         msg = str(first.get("msg", "invalid"))
         zh = f"参数 {field} 缺失" if kind == "missing" else f"参数 {field or '请求体'} 无效：{msg}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,10 +93,20 @@ class ImportResult:
 Progress = Callable[[int], None]
 
 
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def _loads(line: str) -> Any:
+    """One line's JSON. orjson reads an integer beyond 64 bits as a float, silently: a line
+    with a 19-digit run is read exactly instead, so validation can refuse what cannot be kept."""
+    obj = orjson.loads(line)
+    return json.loads(line) if _LONG_NUMBER.search(line) else obj
+
+
 def _open_text(path: Path) -> TextIO:
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8", errors="surrogateescape")
+    return path.open(encoding="utf-8", errors="surrogateescape")  # a line not UTF-8: that line's error
 
 
 class Importer:
@@ -167,7 +178,7 @@ class Importer:
             if not line.strip():
                 continue
             try:
-                chunk.append((n, orjson.loads(line)))
+                chunk.append((n, _loads(line)))
             except orjson.JSONDecodeError as e:
                 res.rejected.append(
                     LineError(source, n, "", "bad_json", f"不是有效的 JSON: {e}", f"not valid JSON: {e}")

@@ -89,7 +89,7 @@ def import_cmd(
             elif bar is None or not p.name.endswith(".jsonl"):
                 res = importer.import_path(p)
             else:
-                with bar, p.open(encoding="utf-8") as fh:
+                with bar, p.open(encoding="utf-8", errors="surrogateescape") as fh:
                     task = bar.add_task(p.name, total=size)
 
                     def lines(fh: Any = fh, task: Any = task, bar: Progress = bar) -> Any:
