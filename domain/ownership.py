@@ -73,7 +73,7 @@ _IMPLIED: dict[tuple[str, str], Callable[[OrgChart], str | None]] = {
 #: Kinds whose cases belong to the ledger itself (组织机构、查阅记录、督查跟踪), never to a unit.
 SYSTEM_KINDS = frozenset({"org", "access", "followup"})
 
-#: Kinds and acts whose names the hand-over table may carry (for the chain index's ``act`` column).
+#: The act names of the hand-over table (the chain index's ``act`` column finds them).
 HANDOVER_ACTS = frozenset(a for _k, a in HANDOVERS)
 
 

@@ -179,12 +179,12 @@ class BatchValidator:
             self._check_correction(act)
         if act.act == "pack_defined":
             self._check_pack(act)
+        elif act.act == "pack_adopted":
+            self._check_adoption(act, org)
         if act.kind == "org":
             err = org_reference_error(act.act, act.data, self._org_names(j))
             if err is not None:
                 raise ActError(f"data.{err[0]}", err[1], err[2], code="unknown_reference")
-        elif act.act == "pack_adopted":
-            self._check_adoption(act, org)
         if self.guard is not None:
             earlier = self._pending.setdefault((j, act.case), [])
             self.guard.check(act, earlier)

@@ -22,7 +22,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from domain.acts import Act
-from domain.ownership import HANDOVERS, SYSTEM_KINDS, case_parties
+from domain.ownership import HANDOVER_ACTS, HANDOVERS, SYSTEM_KINDS, case_parties
 from ledger.store import Ledger, _col
 
 NAME = "parties"
@@ -42,6 +42,8 @@ class PartiesIndex:
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.table = f"{prefix}{TABLE}"
         with ledger.datastore.transaction(commit=True) as c:
+            if ledger.is_postgres:  # two servers starting at once must not race on the DDL
+                c.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
             c.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} (jurisdiction TEXT NOT NULL, case_id TEXT NOT NULL, "
                 "unit TEXT NOT NULL, owner INTEGER NOT NULL, PRIMARY KEY (jurisdiction, case_id, unit))"
@@ -124,7 +126,7 @@ class PartiesIndex:
         return out
 
     def _handover_cases(self, j: str) -> set[str]:
-        acts = sorted({a for _k, a in HANDOVERS})
+        acts = sorted(HANDOVER_ACTS)
         led = self.ledger
         rows = led.query(
             f"SELECT DISTINCT case_id FROM {led.t_chain} WHERE jurisdiction=? AND act IN ({','.join('?' * len(acts))})",
