@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -280,23 +280,22 @@ def org_acts(
         if u.get("parent"):
             d["parent"] = str(u["parent"])
         add("unit_created", _iso_date(u.get("since", EPOCH), f"{where}.since"), d, where)
-    seen: dict[str, str] = {}
-    for where, p in entries("people"):
-        pid = str(_need(p, "id", where))
-        if pid in seen:
-            raise _entry_error(
-                f"{where}.id", f"人员 {pid} 重复列出（另见 {seen[pid]}）", f"person '{pid}' is listed twice"
-            )
-        seen[pid] = where
+
+    def listed_once(key: str, zh: str, en: str) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+        """The entries of ``key`` with their ids, each id listed once."""
+        seen: dict[str, str] = {}
+        for where, e in entries(key):
+            eid = str(_need(e, "id", where))
+            if eid in seen:
+                raise _entry_error(
+                    f"{where}.id", f"{zh} {eid} 重复列出（另见 {seen[eid]}）", f"{en} '{eid}' is listed twice"
+                )
+            seen[eid] = where
+            yield where, e, eid
+
+    for where, p, pid in listed_once("people", "人员", "person"):
         add("person_registered", EPOCH, {"id": pid, "name": str(p.get("name") or pid)}, where)
-    seen = {}
-    for where, p in entries("posts"):
-        pid = str(_need(p, "id", where))
-        if pid in seen:
-            raise _entry_error(
-                f"{where}.id", f"职务 {pid} 重复列出（另见 {seen[pid]}）", f"post '{pid}' is listed twice"
-            )
-        seen[pid] = where
+    for where, p, pid in listed_once("posts", "职务", "post"):
         rank = str(_need(p, "rank", where))
         if rank not in RANKS:
             raise _entry_error(
