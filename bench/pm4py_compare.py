@@ -104,7 +104,7 @@ def run(which: str, repeat: int) -> float:
 
     all_rules = compile_packs({pack_id: pack_text})
     subset = [r for r in all_rules if r.id in rules]
-    cal = WorkCalendar(org.tz)
+    cal = WorkCalendar.of(org)
 
     def ours(rs: list[Any]) -> Callable[[], dict[str, set[str]]]:
         def go() -> dict[str, set[str]]:

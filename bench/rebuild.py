@@ -50,7 +50,7 @@ def measure(url: str, path: Path, n: int) -> dict[str, float]:
 
     org = ledger.org("bench")
     t = time.perf_counter()
-    ev = Evaluator(org, WorkCalendar(org.tz))
+    ev = Evaluator(org, WorkCalendar.of(org))
     cases = group_cases(a for a in acts if a.kind != "org")
     found = sum(len(ev.case_violations(c)) for c in cases) + len(ev.jurisdiction_violations(cases))
     mem = len(acts) / (time.perf_counter() - t)

@@ -1,18 +1,31 @@
-"""The working-day calendar (工作日历): PRC public holidays and 调休 working weekends.
+"""The working-day calendar (工作日历) of a jurisdiction.
 
-Backed by the ``chinese-calendar`` package; for years it does not cover, falls back to
-Monday–Friday and says so (``covered`` is False), so a violation's detail can mention it.
+- **China** (``calendar: CN``, the default): PRC public holidays and 调休 working weekends
+  from the ``chinese-calendar`` package; for years it does not cover, Monday–Friday is
+  assumed and said so (``covered`` is False), so a violation's detail can mention it.
+- **Any other country** (``calendar: NL``, ``DE-BY`` for a subdivision): its public holidays
+  and weekend from the ``holidays`` package (computed for every year).
+- **The jurisdiction's own closed days** (``day_closed`` org acts: a local holiday, an office
+  closure) are not working days whatever the country's calendar says.
+
+The calendar is chosen in the org chart (``calendar_set``, from the org file's or the import
+mapping's ``calendar:``); :meth:`WorkCalendar.of` builds it for an org chart.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import Any, Protocol
 
 import chinese_calendar
 
 from domain.timeutil import CHINA_TZ, end_of_day, local_date
+
+#: The default calendar: the PRC's, with 调休.
+CHINA = "CN"
 
 
 @lru_cache(maxsize=8192)
@@ -23,23 +36,76 @@ def _official(d: date) -> bool | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _country(code: str) -> Any:
+    """The ``holidays`` calendar for ``CC`` or ``CC-SUBDIV`` (raises ValueError if unknown)."""
+    import holidays
+
+    country, _, subdiv = code.partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdiv or None)
+    except NotImplementedError as e:
+        raise ValueError(f"unknown calendar '{code}': {e}") from None
+
+
+def check_calendar(code: str) -> str:
+    """``code`` normalised (``nl`` → ``NL``) if it names a calendar; raises ValueError otherwise."""
+    norm = code.strip().upper()
+    if not norm:
+        raise ValueError("empty calendar code")
+    if norm != CHINA:
+        _country(norm)
+    return norm
+
+
+class _HasCalendar(Protocol):
+    tz: tzinfo
+    calendar: str
+    closed_days: dict[date, str]
+
+
 @dataclass
 class WorkCalendar:
-    """Working days by the official calendar (法定工作日), in the jurisdiction's zone."""
+    """Working days by the jurisdiction's calendar (法定工作日), in its zone."""
 
     tz: tzinfo = CHINA_TZ
     fallback_used: set[int] = field(default_factory=set)
+    #: ``CN`` (chinese-calendar, with 调休) or a ``holidays`` country code (``NL``, ``DE-BY`` …).
+    country: str = CHINA
+    #: The jurisdiction's own closed days (``day_closed`` org acts).
+    closed: frozenset[date] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.country = check_calendar(self.country)
+
+    @classmethod
+    def of(cls, org: _HasCalendar) -> WorkCalendar:
+        """The calendar an org chart chose (its zone, ``calendar_set``, ``day_closed``)."""
+        return cls(org.tz, country=org.calendar, closed=frozenset(org.closed_days))
+
+    def with_closed(self, days: Iterable[date]) -> WorkCalendar:
+        return WorkCalendar(self.tz, self.fallback_used, self.country, self.closed | frozenset(days))
 
     def covered(self, d: date) -> bool:
         """Whether the official calendar covers ``d``'s year (else Monday–Friday is assumed)."""
-        return _official(d) is not None
+        return self.country != CHINA or _official(d) is not None
 
     def is_workday(self, d: date) -> bool:
+        if d in self.closed:
+            return False
+        if self.country != CHINA:
+            return bool(_country(self.country).is_working_day(d))
         off = _official(d)
         if off is None:
             self.fallback_used.add(d.year)
             return d.weekday() < 5
         return off
+
+    def next_workday(self, d: date) -> date:
+        """``d`` if it is a working day, else the first working day after it."""
+        while not self.is_workday(d):
+            d += timedelta(days=1)
+        return d
 
     def add_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day after ``d`` (``n`` ≥ 1); ``n`` = 0 gives ``d`` itself."""

@@ -139,6 +139,10 @@ class OrgChart:
     packs: list[PackAdoption] = field(default_factory=list)
     #: The jurisdiction's own rule packs (pack id → YAML source), from ``pack_defined`` acts.
     custom_packs: dict[str, str] = field(default_factory=dict)
+    #: The working-day calendar (``calendar_set``): ``CN`` (PRC, with 调休) or a country code (``NL``).
+    calendar: str = "CN"
+    #: The jurisdiction's own closed days (``day_closed``), with their reasons.
+    closed_days: dict[date, str] = field(default_factory=dict)
 
     # ---- building -------------------------------------------------------------------
     @classmethod
@@ -199,6 +203,13 @@ class OrgChart:
                 from zoneinfo import ZoneInfo
 
                 self.tz = ZoneInfo(d["timezone"])
+            case "calendar_set":
+                self.calendar = str(d["calendar"]).upper()
+            case "day_closed":
+                first = parse_date(d["date"])
+                last = parse_date(d["until"]) if d.get("until") else first
+                for i in range((last - first).days + 1):
+                    self.closed_days[first + timedelta(days=i)] = str(d.get("reason") or "")
             case "pack_defined":
                 self.custom_packs[d["pack"]] = d["source"]
             case "pack_adopted":

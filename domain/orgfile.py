@@ -1,8 +1,8 @@
 """The org chart file (组织机构文件) as ``org`` acts.
 
-The YAML/JSON org file of the contract (jurisdiction, pack, timezone, units, posts,
-people, appointments, in_charge, covers, delegations) becomes a list of contract act
-objects of kind ``org``, so the organisation is event-sourced like everything else. Act ids
+The YAML/JSON org file of the contract (jurisdiction, pack, timezone, calendar,
+closed_days, units, posts, people, appointments, in_charge, covers, delegations) becomes a
+list of contract act objects of kind ``org``, so the organisation is event-sourced like everything else. Act ids
 are derived from the content, so importing the same file twice stores each act once.
 
 A file is refused whole, with an error naming the entry (``units[2].parent``,
@@ -274,6 +274,17 @@ def org_acts(
 
     if chart.get("timezone"):
         add("timezone_set", EPOCH, {"timezone": str(tzname)}, "timezone")
+    if chart.get("calendar"):  # the working-day calendar: CN (default) or a country code (NL, DE-BY …)
+        add("calendar_set", EPOCH, {"calendar": str(chart["calendar"])}, "calendar")
+    for i, c in enumerate(chart.get("closed_days") or []):  # the jurisdiction's own closed days
+        where = f"closed_days[{i}]"
+        entry = c if isinstance(c, Mapping) else {"date": c}
+        closed = {"date": _iso_date(entry.get("date"), f"{where}.date")}
+        if entry.get("until"):
+            closed["until"] = _iso_date(entry["until"], f"{where}.until")
+        if entry.get("reason"):
+            closed["reason"] = str(entry["reason"])
+        add("day_closed", closed["date"], dict(closed), where)
     for i, u in ordered_units:
         where = f"units[{i}]"
         d: dict[str, Any] = {"id": str(u["id"]), "name": str(u["name"]), "type": str(u.get("type") or "department")}

@@ -37,7 +37,7 @@ def tick(
     result = TickResult(now=now)
     for j in [jurisdiction] if jurisdiction else ledger.jurisdictions():
         org = ledger.org(j)
-        ev = Evaluator(org, WorkCalendar(org.tz))
+        ev = Evaluator(org, WorkCalendar.of(org))
         cases = group_cases(a for a in ledger.iter_acts(j) if a.kind != "org")
         owed = due_obligations(ev, cases, now)
         raws = [deadline_missed_act(ob, j) | {"jurisdiction": j} for ob in owed]

@@ -2462,7 +2462,7 @@ def demo_acts(j: DemoJurisdiction) -> tuple[OrgChart, list[Act]]:
             acts.append(replace(a, seq=len(acts) + 1))
 
     add(j.acts)
-    ev = Evaluator(org, WorkCalendar())
+    ev = Evaluator(org, WorkCalendar.of(org))
     cases = group_cases(a for a in acts if a.kind != "org")
     add((deadline_missed_act(ob, jur) for ob in due_obligations(ev, cases, parse_datetime(j.clock))), clock=True)
     return org, acts
@@ -2473,4 +2473,4 @@ def demo_violations(j: DemoJurisdiction) -> list[Violation]:
     from domain.rules.engine import evaluate
 
     org, acts = demo_acts(j)
-    return evaluate(acts, org, WorkCalendar())
+    return evaluate(acts, org, WorkCalendar.of(org))

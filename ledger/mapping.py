@@ -15,7 +15,12 @@ The mapping (all keys but ``jurisdiction``/``case``/``activity``/``time`` option
     jurisdiction: tue-domestic        # where the acts go
     kind: process                     # case kind (default: process, the open kind 通用流程)
     format: xes                       # csv | xes; default by the file extension (.csv/.xes, .gz allowed)
-    timezone: Europe/Amsterdam        # for times without an offset (default Asia/Shanghai)
+    timezone: Europe/Amsterdam        # the log's local time: for times without an offset (REQUIRED
+                                      # when the log has any: a naive time is never guessed), and
+                                      # with register: the jurisdiction's clock (timezone_set)
+    calendar: NL                      # the jurisdiction's working-day calendar (calendar_set): CN
+                                      # (PRC, with 调休; the default) or a `holidays` country code
+    closed_days: [{date: 2011-04-30, reason: Koninginnedag}]   # its own closed days (day_closed)
     time_format: "%Y-%m-%d"           # strptime format; default ISO 8601 / RFC 3339
     case: "case:concept:name"         # a source name, or {from: NAME, prefix: "F-"}
     activity: concept:name            # → the act name
@@ -23,8 +28,13 @@ The mapping (all keys but ``jurisdiction``/``case``/``activity``/``time`` option
     person: {from: org:resource, default: unrecorded, prefix: ""}   # → by
     role: org:role                    # → data.role
     unit: {const: u-finance}          # → unit: a constant, or {from: NAME, default: …}
-    id: id                            # optional: the act id; else a deterministic hash of
-                                      # (jurisdiction, case, activity, time, position in case)
+    id: id                            # optional: the act id (unique in the log); or
+                                      # {from: id, scope: case}: the id is unique within a case
+                                      # only (an event repeated in several traces), the act id
+                                      # is "<id>@<case>"; without id: a hash of the event's
+                                      # content (jurisdiction, case, activity, time, person,
+                                      # unit, data) and its number among identical events of
+                                      # the case — independent of the order of the rows
     data:                             # explicit data fields: field → source (or {from, type, default})
       amount: {from: "(case)_Amount", type: number}    # types: str number int bool datetime date
     keep_unmapped: true               # every other non-empty source value kept in data under its own name
@@ -100,13 +110,16 @@ class Source:
     default: Any = None
     prefix: str = ""
     type: str = "str"
+    #: For ``id``: ``log`` (unique in the log) or ``case`` (unique within a case: ``<id>@<case>``).
+    scope: str = "log"
 
     @classmethod
     def parse(cls, spec: Any, key: str) -> Source:
         if isinstance(spec, str):
             return cls(name=spec)
         if isinstance(spec, Mapping):
-            unknown = set(spec) - {"from", "const", "default", "prefix", "type"}
+            allowed = {"from", "const", "default", "prefix", "type", *(("scope",) if key == "id" else ())}
+            unknown = set(spec) - allowed
             if unknown:
                 raise _bad(key, f"未知的键 {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
             if ("from" in spec) == ("const" in spec):
@@ -117,7 +130,10 @@ class Source:
             name = spec.get("from")
             if name is not None and not isinstance(name, str):
                 raise _bad(key, "from 必须是字符串", "'from' must be a string")
-            return cls(name, spec.get("const"), spec.get("default"), str(spec.get("prefix") or ""), t)
+            scope = str(spec.get("scope") or "log")
+            if scope not in ("log", "case"):
+                raise _bad(key, "scope 须为 log 或 case", "'scope' must be 'log' or 'case'")
+            return cls(name, spec.get("const"), spec.get("default"), str(spec.get("prefix") or ""), t, scope)
         raise _bad(key, "须为来源名或 {from: …}", "expected a source name or {from: …, …}")
 
 
@@ -132,7 +148,11 @@ class LogMapping:
     time: Source
     kind: str = "process"
     format: str | None = None
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    #: The log's local time zone; None when the mapping gives none (then a time without an offset is an error).
+    timezone: ZoneInfo | None = None
+    #: The jurisdiction's working-day calendar (``calendar_set``) and own closed days (``day_closed``).
+    calendar: str | None = None
+    closed_days: list[dict[str, str]] = field(default_factory=list)
     time_format: str | None = None
     person: Source | None = None
     role: Source | None = None
@@ -174,7 +194,7 @@ def load_mapping(path: str | Path) -> LogMapping:
     known = {
         "jurisdiction", "kind", "format", "timezone", "time_format", "case", "activity", "time", "person",
         "role", "unit", "id", "data", "keep_unmapped", "case_attributes", "drop", "csv", "register", "prescan",
-        "government", "unit_type", "packs", "name", "description", "source",
+        "government", "unit_type", "packs", "name", "description", "source", "calendar", "closed_days",
     }  # fmt: skip
     unknown = set(doc) - known
     if unknown:
@@ -182,11 +202,41 @@ def load_mapping(path: str | Path) -> LogMapping:
     for k in ("jurisdiction", "case", "activity", "time"):
         if not doc.get(k):
             raise _bad(k, "缺少必填项", "missing required key")
-    tzname = str(doc.get("timezone") or "Asia/Shanghai")
-    try:
-        tz = ZoneInfo(tzname)
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        raise _bad("timezone", f"未知时区 {tzname}", f"unknown time zone '{tzname}'") from e
+    tz: ZoneInfo | None = None
+    if doc.get("timezone"):
+        tzname = str(doc["timezone"])
+        try:
+            tz = ZoneInfo(tzname)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise _bad("timezone", f"未知时区 {tzname}", f"unknown time zone '{tzname}'") from e
+    tfmt = doc.get("time_format")
+    if tz is None and tfmt and "%z" not in str(tfmt):
+        raise _bad(
+            "timezone",
+            f"time_format {tfmt!r} 读出的时间不带时区，须给出 timezone（如 Asia/Shanghai、Europe/Amsterdam）",
+            f"times read with time_format {tfmt!r} have no UTC offset: give the log's 'timezone' (an IANA zone, "
+            "e.g. Asia/Shanghai, Europe/Amsterdam)",
+        )
+    calendar = None
+    if doc.get("calendar"):
+        from domain.calendar import check_calendar
+
+        try:
+            calendar = check_calendar(str(doc["calendar"]))
+        except ValueError as e:
+            raise _bad("calendar", f"未知工作日历 {doc['calendar']}", str(e)) from e
+    closed: list[dict[str, str]] = []
+    for i, c in enumerate(doc.get("closed_days") or []):
+        entry = c if isinstance(c, Mapping) else {"date": c}
+        try:
+            day = {k: date.fromisoformat(str(entry[k])[:10]).isoformat() for k in ("date", "until") if entry.get(k)}
+        except (KeyError, ValueError) as e:
+            raise _bad(
+                f"closed_days[{i}]", "须为日期或 {date, until, reason}", "expected a date or {date, until, reason}"
+            ) from e
+        if "date" not in day:
+            raise _bad(f"closed_days[{i}]", "缺少 date", "missing 'date'")
+        closed.append({**day, **({"reason": str(entry["reason"])} if entry.get("reason") else {})})
     fmt = doc.get("format")
     if fmt is not None and fmt not in ("csv", "xes"):
         raise _bad("format", "须为 csv 或 xes", "must be csv or xes")
@@ -219,6 +269,8 @@ def load_mapping(path: str | Path) -> LogMapping:
         kind=str(doc.get("kind") or "process"),
         format=fmt,
         timezone=tz,
+        calendar=calendar,
+        closed_days=closed,
         time_format=doc.get("time_format"),
         person=src("person"),
         role=src("role"),
@@ -361,7 +413,8 @@ class _Converter:
     def __init__(self, m: LogMapping) -> None:
         self.m = m
         self.consumed = m.consumed()
-        self.positions: dict[str, int] = {}
+        #: Per case, how many events of each content were seen (derived ids of identical events).
+        self.seen: dict[str, dict[str, int]] = {}
 
     def time(self, v: Any, src: str, *, iso_first: bool = False) -> str:
         """RFC 3339 text of a source time: ``time_format`` if given (data fields: ISO 8601 first)."""
@@ -392,8 +445,32 @@ class _Converter:
                 f"malformed time {v!r}" + (f" (expected {m.time_format})" if m.time_format else f": {err}"),
             )
         if dt.tzinfo is None:
+            if m.timezone is None:
+                raise _RowError(
+                    src,
+                    "no_timezone",
+                    f"时间 {v!r} 不带时区，映射文件也未给出 timezone：请在映射中写明日志的时区（如 timezone: Asia/Shanghai）",
+                    f"time {v!r} has no UTC offset and the mapping gives no 'timezone': say which zone the log's "
+                    "times are in (e.g. timezone: Asia/Shanghai)",
+                )
             dt = dt.replace(tzinfo=m.timezone)
         return format_datetime(dt)
+
+    def derived_id(self, rec: Record, case: str, act: str, at: str, by: str, unit: str, data: dict[str, Any]) -> str:
+        """An act id from the event's content and its number among identical events of its case.
+
+        The order of the rows does not change it (a log re-exported in another order imports
+        as the same acts); two identical events in one case are two acts. For XES the count
+        restarts with each trace (memory: one trace).
+        """
+        body = json.dumps([case, act, at, by, unit, data], sort_keys=True, ensure_ascii=False, default=str)
+        digest = hashlib.sha256(f"{self.m.jurisdiction}\x1f{body}".encode()).hexdigest()[:24]
+        if rec.where and rec.first_of_case:  # XES: a new trace
+            self.seen.pop(case, None)
+        counts = self.seen.setdefault(case, {})
+        n = counts.get(digest, 0)
+        counts[digest] = n + 1
+        return f"m-{digest}" if n == 0 else f"m-{digest}-{n}"
 
     def value(self, s: Source, rec: Record, target: str, *, required: bool = False) -> Any:
         v = s.const if s.name is None else rec.values.get(s.name)
@@ -466,12 +543,9 @@ class _Converter:
         by = self.value(m.person, rec, "by", required=True) if m.person else SYSTEM_ACTOR
         unit = self.value(m.unit, rec, "unit", required=True) if m.unit else m.root_unit
         case, act, by, unit = str(case), str(act), str(by), str(unit)
-        pos = self.positions.get(case, 0)
-        self.positions[case] = pos + 1
         aid = self.value(m.id, rec, "id") if m.id else None
-        if aid is None:
-            h = hashlib.sha256(f"{m.jurisdiction}\x1f{case}\x1f{act}\x1f{at}\x1f{pos}".encode()).hexdigest()[:24]
-            aid = f"m-{h}"
+        if aid is not None and m.id is not None and m.id.scope == "case":
+            aid = f"{aid}@{case}"
         data: dict[str, Any] = {}
         if m.keep_unmapped:
             keep_case = rec.first_of_case or m.case_attributes == "all"
@@ -487,6 +561,8 @@ class _Converter:
             v = self.value(s, rec, f"data.{name}")
             if v is not None:
                 data[name] = v
+        if aid is None:
+            aid = self.derived_id(rec, case, act, at, by, unit, data)
         return {
             "id": str(aid),
             "jurisdiction": m.jurisdiction,
@@ -531,6 +607,42 @@ def _pack_id(path: Path, text: str) -> str:
         raise located_error(e, str(path)) from e
 
 
+def renamed_sources(m: LogMapping) -> dict[str, str]:
+    """What the mapping made of the source names it consumed (``'(case)_Amount' → 'data.amount'``)
+    — a rule that reads them under their old name reads nothing."""
+    out = {name: "dropped" for name in m.drop}
+    top = {"case": m.case, "act": m.activity, "at": m.time, "by": m.person, "unit": m.unit, "id": m.id}
+    for target, src in top.items():
+        if src is not None and src.name:
+            out[src.name] = f"it is the act's '{target}'"
+    if m.role is not None and m.role.name and m.role.name != "role":
+        out[m.role.name] = "renamed data.role"
+    for target, src in m.data.items():
+        if src.name and src.name != target:
+            out[src.name] = f"renamed data.{target}"
+    for target in ("role", *m.data):
+        out.pop(target, None)  # a field of that name is there after the mapping
+    return out
+
+
+def _check_pack_fields(m: LogMapping, path: Path, text: str) -> None:
+    """Refuse a pack whose rules read a field under the name the mapping consumed (always absent)."""
+    from domain.rules.yamlpack import PackError, load_pack
+
+    try:
+        cp = load_pack(text)
+    except PackError:
+        return  # a pack that does not compile is refused when its pack_defined is validated
+    errs = cp.renamed_fields(renamed_sources(m))
+    if errs:
+        e = errs[0]
+        raise LedgerError(
+            f"{path.name}:{e.line}: {e.message_zh.removeprefix(f'第 {e.line} 行，')}",
+            f"{path.name}:{e.line}: {e.message_en.removeprefix(f'line {e.line}, ')}",
+            code="pack_field_renamed",
+        )
+
+
 class _Org:
     """Org acts the import needs first: the skeleton, the packs, newly seen people and units."""
 
@@ -543,18 +655,29 @@ class _Org:
     def _chart(self) -> Any:
         return self.validator.org(self.m.jurisdiction)
 
+    @property
+    def tz(self) -> ZoneInfo | Any:
+        """The zone of the org acts' dates: the mapping's, else the jurisdiction's (default Asia/Shanghai)."""
+        return self.m.timezone or self._chart().tz
+
     def skeleton(self) -> list[dict[str, Any]]:
-        m, jur, tz = self.m, self.m.jurisdiction, self.m.timezone
+        m, jur, tz = self.m, self.m.jurisdiction, self.tz
         out: list[dict[str, Any]] = []
         if m.register and not self._chart().is_unit(m.root_unit):
-            out.append(_org_act(jur, m.root_unit, "timezone_set", {"timezone": tz.key}, EPOCH, tz))
+            if m.timezone is not None:
+                out.append(_org_act(jur, m.root_unit, "timezone_set", {"timezone": m.timezone.key}, EPOCH, tz))
             gov = {"id": m.root_unit, "name": m.government.get("name") or jur, "type": "government"}
             out.append(_org_act(jur, m.root_unit, "unit_created", gov, EPOCH, tz))
+        if m.calendar is not None:
+            out.append(_org_act(jur, m.root_unit, "calendar_set", {"calendar": m.calendar}, EPOCH, tz))
+        for closed in m.closed_days:
+            out.append(_org_act(jur, m.root_unit, "day_closed", closed, EPOCH, tz))
         for path, since in m.packs:
             try:
                 text = path.read_text(encoding="utf-8")
             except OSError as e:
                 raise LedgerError(f"无法读取规则包 {path}", f"cannot read rule pack {path}: {e}", code="no_file") from e
+            _check_pack_fields(m, path, text)
             pid = _pack_id(path, text)
             on = since[:10]
             out.append(_org_act(jur, m.root_unit, "pack_defined", {"pack": pid, "source": text}, on, tz))
@@ -567,7 +690,7 @@ class _Org:
             return []
         chart = self._chart()
         out: list[dict[str, Any]] = []
-        jur, root, tz = self.m.jurisdiction, self.m.root_unit, self.m.timezone
+        jur, root, tz = self.m.jurisdiction, self.m.root_unit, self.tz
         for r in raws:
             u = r["unit"]
             if u != root and u not in self.new_units and not chart.is_unit(u):
@@ -635,6 +758,26 @@ def _prescan(path: Path, fmt: str, m: LogMapping) -> list[dict[str, Any]]:
     return [{"by": b, "unit": u} for b, u in seen]
 
 
+def _refuse_naive_times(path: Path, fmt: str, m: LogMapping) -> None:
+    """A mapping without ``timezone`` over a log whose times carry no offset: refused before anything is stored."""
+    conv = _Converter(m)
+    with _open_log(path) as counter:
+        try:
+            for rec in _records(counter, path, fmt, m):
+                tv = rec.values.get(m.time.name) if m.time.name else m.time.const
+                if _blank(tv):
+                    continue
+                try:
+                    conv.time(tv, m.time.name or "time")
+                except _RowError as e:
+                    if e.code == "no_timezone":
+                        where = f"{path.name}:{rec.line}" + (f" ({rec.where})" if rec.where else "")
+                        raise LedgerError(f"{where}: {e.zh}", f"{where}: {e.en}", code="no_timezone") from None
+                return  # the first time tells: it has an offset (a later naive one is reported by its row)
+        except (ET.ParseError, csv.Error, UnicodeDecodeError, EOFError, gzip.BadGzipFile):
+            return  # reported by the import pass
+
+
 _TOP = {"at": "time", "case": "case", "act": "activity", "by": "person", "unit": "unit", "id": "id"}
 
 
@@ -663,6 +806,8 @@ def import_mapped(
     org = _Org(m, importer)
     res = ImportResult()
 
+    if m.timezone is None:
+        _refuse_naive_times(path, fmt, m)
     skeleton = org.skeleton()
     if m.register and m.prescan and any(s is not None and s.name for s in (m.person, m.unit)):
         skeleton += org.for_acts(_prescan(path, fmt, m))

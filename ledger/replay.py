@@ -56,6 +56,6 @@ def replay(
     result["state"] = case_state(c).as_dict()
     if c.kind != "org":
         org = org_as_of(ledger, jurisdiction, recorded_as_of)
-        ev = Evaluator(org, WorkCalendar(org.tz))
+        ev = Evaluator(org, WorkCalendar.of(org))
         result["violations"] = [v.to_dict() for v in ev.case_violations(c)]
     return result

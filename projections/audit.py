@@ -175,7 +175,7 @@ class AuditProjection:
         cached = self._evaluators.get(jurisdiction)
         if cached and cached[0] == key:
             return cached[1]
-        ev = Evaluator(org, WorkCalendar(org.tz))
+        ev = Evaluator(org, WorkCalendar.of(org))
         self._evaluators[jurisdiction] = (key, ev)
         return ev
 

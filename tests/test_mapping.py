@@ -458,3 +458,106 @@ def test_real_example_imports(tmp_path: Path, name: str) -> None:
             org.pack_at(min(a.at for a in acts))
             == yaml.safe_load((EXAMPLES / name / "pack.yaml").read_text(encoding="utf-8"))["pack"]
         )
+
+
+# ---- time zones, ids, calendars, field names (issues 11 and 14) -------------------------------------
+NAIVE_MAP = {k: v for k, v in CSV_MAP.items() if k not in ("timezone", "time_format")}
+
+
+def test_a_mapping_without_timezone_refuses_times_without_an_offset_and_stores_nothing(
+    tmp_path: Path, ledger: Ledger
+) -> None:
+    log = write(tmp_path / "log.csv", CSV.replace(" 09:00", "T09:00"))
+    with pytest.raises(LedgerError) as ei:
+        import_mapped(ledger, log, mapping(tmp_path, NAIVE_MAP))
+    assert ei.value.code == "no_timezone" and "log.csv:2" in ei.value.message_en
+    assert "timezone" in ei.value.message_en and "时区" in ei.value.message_zh
+    assert ledger.count() == 0  # never a silent +08:00, and nothing half-stored
+    with pytest.raises(LedgerError, match="timezone"):  # a time_format without %z says so at once
+        load_mapping(mapping(tmp_path, {**CSV_MAP, "timezone": None}))
+
+
+def test_a_mapping_without_timezone_takes_times_that_carry_their_offset(tmp_path: Path, ledger: Ledger) -> None:
+    text = "case,activity,when\n1,submit,2024-03-01T09:00:00+01:00\n1,pay,2024-03-02T09:00:00Z\n"
+    body = {"jurisdiction": "t-off", "case": "case", "activity": "activity", "time": "when", "register": True}
+    res = import_mapped(ledger, write(tmp_path / "log.csv", text), mapping(tmp_path, body, pack=False))
+    assert not res.rejected and [a.at.utcoffset().total_seconds() for a in acts_of(ledger, "t-off")] == [3600, 0]
+    # a naive time further down is that row's error (the rest imports)
+    res = import_mapped(
+        ledger, write(tmp_path / "log2.csv", text + "2,submit,2024-03-03 09:00\n"), mapping(tmp_path, body, pack=False)
+    )
+    assert [(e.line, e.code) for e in res.rejected] == [(4, "no_timezone")]
+
+
+def test_derived_ids_do_not_depend_on_the_order_of_the_rows(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # (``case_attributes: first`` puts case-level values on the case's first row in the file — an
+    # order the file decides; with ``all`` every act carries them)
+    body = {**{k: v for k, v in CSV_MAP.items() if k != "id"}, "case_attributes": "all"}
+    header, *rows = CSV.splitlines(keepends=True)
+    rows.append(rows[-1])  # an identical event twice in one case: two acts
+    got = []
+    for order in (rows, rows[::-1], rows[3:] + rows[:3]):
+        d = tmp_path_factory.mktemp("order")
+        with Ledger(f"sqlite:///{d / 'l.db'}") as led:
+            res = import_mapped(led, write(d / "log.csv", header + "".join(order)), mapping(d, body))
+            assert not res.rejected
+            tick(led, datetime(2030, 1, 1, tzinfo=UTC))
+            proj = AuditProjection(led)
+            proj.run()
+            got.append(
+                (
+                    sorted(a.id for a in acts_of(led, "t-csv")),
+                    sorted((v["id"], v["rule"], tuple(v["evidence"])) for v in proj.violations()),
+                )
+            )
+    assert got[0] == got[1] == got[2] and len(set(got[0][0])) == 8
+
+
+def test_id_scope_case_keeps_an_event_repeated_in_several_traces(tmp_path: Path, ledger: Ledger) -> None:
+    trip = ev("Trip", "2020-01-01T00:00:00+01:00", id="st_1")
+    traces = [
+        ([("string", "concept:name", "decl-1")], [trip, ev("approve", "2020-01-02T09:00:00+01:00", id="st_2")]),
+        ([("string", "concept:name", "decl-2")], [trip, ev("approve", "2020-01-03T09:00:00+01:00", id="st_3")]),
+    ]
+    log = write(tmp_path / "log.xes", xes(traces))
+    res = import_mapped(ledger, log, mapping(tmp_path, {**XES_MAP, "id": "id"}, pack=False))
+    assert [e.code for e in res.rejected] == ["id_conflict"] or len(res.rejected) == 1  # the log-wide id repeats
+    scoped = tmp_path / "scoped"
+    scoped.mkdir()
+    with Ledger(f"sqlite:///{scoped / 'l.db'}") as led:
+        m = mapping(scoped, {**XES_MAP, "jurisdiction": "t-scope", "id": {"from": "id", "scope": "case"}}, pack=False)
+        res = import_mapped(led, log, m)
+        assert not res.rejected
+        assert sorted(a.id for a in acts_of(led, "t-scope")) == [
+            "st_1@decl-1",
+            "st_1@decl-2",
+            "st_2@decl-1",
+            "st_3@decl-2",
+        ]
+
+
+def test_mapping_calendar_and_closed_days_become_org_acts(tmp_path: Path, ledger: Ledger) -> None:
+    body = {**CSV_MAP, "calendar": "nl", "closed_days": [{"date": "2024-03-06", "reason": "storm"}, "2024-03-08"]}
+    import_mapped(ledger, write(tmp_path / "log.csv", CSV), mapping(tmp_path, body))
+    org = ledger.org("t-csv")
+    assert org.calendar == "NL" and org.tz.key == "Europe/Amsterdam"  # type: ignore[attr-defined]
+    assert {d.isoformat(): r for d, r in org.closed_days.items()} == {"2024-03-06": "storm", "2024-03-08": ""}
+    with pytest.raises(LedgerError, match="calendar"):
+        load_mapping(mapping(tmp_path, {**CSV_MAP, "calendar": "Atlantis"}))
+
+
+def test_a_pack_reading_a_field_by_its_pre_mapping_name_is_refused(tmp_path: Path, ledger: Ledger) -> None:
+    (tmp_path / "pack.yaml").write_text(
+        PACK.replace('where: "amount > 1000"', 'where: "`case:Amount` > 1000"'), encoding="utf-8"
+    )
+    body = {"packs": ["pack.yaml"], **XES_MAP}
+    (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(body), encoding="utf-8")
+    with pytest.raises(LedgerError) as ei:
+        import_mapped(ledger, write(tmp_path / "log.xes", xes(XES_TRACES)), tmp_path / "mapping.yaml")
+    assert ei.value.code == "pack_field_renamed"
+    assert (
+        "pack.yaml:21: rule TST-BIG-NEEDS-BOSS" in ei.value.message_en and "renamed data.amount" in ei.value.message_en
+    )
+    assert ledger.count() == 0

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from domain.acts import DATE, POST, POST_LIST, STR, STR_LIST, TIMEZONE, UNIT_LIST, ActSpec, CaseKind, F
+from typing import Any
+
+from domain.acts import DATE, POST, POST_LIST, STR, STR_LIST, TIMEZONE, UNIT_LIST, ActSpec, CaseKind, F, FieldType
 from domain.kinds.vocab import Vocabulary, terms
+
+
+def _calendar(v: Any) -> str:
+    from domain.calendar import check_calendar
+
+    return check_calendar(STR.parse(v))
+
+
+#: A working-day calendar: ``CN`` (PRC, with 调休) or a country code of the ``holidays`` package (``NL``, ``DE-BY``).
+CALENDAR = FieldType("calendar code (CN, NL, DE-BY …)", _calendar)
 
 UNIT_TYPE = Vocabulary(
     "unit_type",
@@ -141,6 +153,22 @@ KIND = CaseKind(
                 "设定时区",
                 "time zone set (the jurisdiction's local time: dates, working days, day limits)",
                 (F("timezone", TIMEZONE, "时区（IANA）", required=True),),
+            ),
+            ActSpec(
+                "calendar_set",
+                "设定工作日历",
+                "working-day calendar set (CN: the PRC calendar with 调休; else a country's public holidays)",
+                (F("calendar", CALENDAR, "工作日历", required=True),),
+            ),
+            ActSpec(
+                "day_closed",
+                "停止办公日",
+                "day closed (the jurisdiction's own non-working day(s): a local holiday, an office closure)",
+                (
+                    F("date", DATE, "日期", required=True),
+                    F("until", DATE, "止（含）"),
+                    F("reason", STR, "事由"),
+                ),
             ),
             ActSpec(
                 "pack_defined",

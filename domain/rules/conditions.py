@@ -37,12 +37,13 @@ import ast
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
+from domain.rules.patterns import NameMatcher, PatternError, translate
 from domain.timeutil import CHINA_TZ, parse_date, parse_datetime
 
 #: Longest condition accepted (characters) and most AST nodes — a condition is one line of
@@ -76,7 +77,19 @@ class _Missing:
 
 MISSING: Any = _Missing()
 
-Evaluator = Callable[[Mapping[str, Any]], Any]
+
+class Env:
+    """What a condition reads: the act's ``data``, the act itself (``act``), its case's acts (``case``)."""
+
+    __slots__ = ("act", "case", "data")
+
+    def __init__(self, data: Mapping[str, Any], act: Any = None, case: Sequence[Any] | None = None) -> None:
+        self.data = data
+        self.act = act
+        self.case = case
+
+
+Evaluator = Callable[[Env], Any]
 
 _NUMERIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _FALSE_STRINGS = frozenset({"", "false", "no", "0", "否", "n", "f"})
@@ -308,11 +321,65 @@ def _quote_names(text: str) -> tuple[str, dict[str, str]]:
     return "".join(out), names
 
 
+#: Names a condition reads as the act itself, not as data fields (back-quote a data field of that name).
+RESERVED = frozenset({"act", "case"})
+AGGREGATES = frozenset({"sum", "max", "min", "count"})
+CASE_FUNCTIONS = ("has", "count", "first", "last")
+
+
+def _root(node: ast.AST) -> ast.AST:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node
+
+
+def field_pattern(pat: str) -> re.Pattern[str]:
+    """A field-name pattern of an aggregate: the act-name wildcards, and ``#`` for a number (``amount_#``)."""
+    return re.compile(r"\d+".join(translate(part) for part in pat.split("#")), re.DOTALL)
+
+
+def _act_names(node: ast.AST, quoted: Mapping[str, str]) -> frozenset[str] | None:
+    """The act names a condition's top-level ``act == 'X'`` / ``act in [...]`` conjuncts allow."""
+
+    def is_act(n: ast.AST) -> bool:
+        return isinstance(n, ast.Name) and n.id == "act" and n.id not in quoted
+
+    def literal(n: ast.AST) -> frozenset[str] | None:
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            return frozenset({n.value})
+        if isinstance(n, (ast.List, ast.Tuple, ast.Set)) and all(
+            isinstance(x, ast.Constant) and isinstance(x.value, str) for x in n.elts
+        ):
+            return frozenset(x.value for x in n.elts)  # type: ignore[attr-defined]
+        return None
+
+    parts = node.values if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And) else [node]
+    allowed: frozenset[str] | None = None
+    for p in parts:
+        if not (isinstance(p, ast.Compare) and len(p.ops) == 1):
+            continue
+        op, left, right = p.ops[0], p.left, p.comparators[0]
+        names: frozenset[str] | None = None
+        if isinstance(op, ast.Eq) and is_act(left):
+            names = literal(right) if isinstance(right, ast.Constant) else None
+        elif isinstance(op, ast.Eq) and is_act(right):
+            names = literal(left) if isinstance(left, ast.Constant) else None
+        elif isinstance(op, ast.In) and is_act(left):
+            names = literal(right)
+        if names is not None:
+            allowed = names if allowed is None else allowed & names
+    return allowed
+
+
 class _Compiler:
     def __init__(self, text: str, quoted: dict[str, str]) -> None:
         self.text = text
         self.quoted = quoted
         self.fields: set[str] = set()
+        self.field_patterns: set[str] = set()
+        self.case_acts: set[str] = set()
+        self.uses_act = False
+        self.uses_case = False
         self.nodes = 0
 
     def fail(self, node: ast.AST, message: str) -> ConditionError:
@@ -356,35 +423,154 @@ class _Compiler:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.fail(node, "condition too long")
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Attribute) and isinstance(_root(node), ast.Call):
+            return self.act_field(node)
+        if isinstance(node, (ast.Name, ast.Attribute)) and self.reserved(_root(node)) is not None:
+            return self.envelope(node)
         for typ, why in _REFUSED.items():
             if isinstance(node, typ):
                 raise self.fail(node, why)
         if isinstance(node, ast.BoolOp):
             parts = [self.compile(v) for v in node.values]
             if isinstance(node.op, ast.And):
-                return lambda d: all(truthy(p(d)) for p in parts)
-            return lambda d: any(truthy(p(d)) for p in parts)
+                return lambda e: all(truthy(p(e)) for p in parts)
+            return lambda e: any(truthy(p(e)) for p in parts)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):
                 inner = self.compile(node.operand)
-                return lambda d: not truthy(inner(d))
+                return lambda e: not truthy(inner(e))
             v = self.constant(node)
-            return lambda d: v
+            return lambda e: v
         if isinstance(node, ast.Compare):
             return self.compare(node)
         if isinstance(node, (ast.Name, ast.Attribute)):
             path = self.path(node)
             self.fields.add(".".join(path))
-            return lambda d: lookup(d, path)
+            return lambda e: lookup(e.data, path)
         if isinstance(node, ast.Constant):
             v = self.constant(node)
-            return lambda d: v
+            return lambda e: v
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             if not list_ok:
                 raise self.fail(node, "a list is only allowed after 'in' / 'not in'")
-            values = tuple(self.constant(e) for e in node.elts)
-            return lambda d: values
+            values = tuple(self.constant(x) for x in node.elts)
+            return lambda e: values
         raise self.fail(node, f"{type(node).__name__} is not allowed in a condition")
+
+    # ---- the act, the case, aggregates ----------------------------------------------------------
+    def reserved(self, node: ast.AST) -> str | None:
+        """``act`` or ``case`` when ``node`` is that reserved name (a back-quoted one is a data field)."""
+        if isinstance(node, ast.Name) and node.id in RESERVED and node.id not in self.quoted:
+            return node.id
+        return None
+
+    def envelope(self, node: ast.AST) -> Evaluator:
+        name = self.reserved(_root(node))
+        if name == "act" and isinstance(node, ast.Name):
+            self.uses_act = True
+            return lambda e: MISSING if e.act is None else e.act.act
+        if name == "act":
+            raise self.fail(node, "'act' is the act's name; a data field named act is written `act`")
+        raise self.fail(node, f"'case' is used as {', '.join(f'case.{f}(...)' for f in CASE_FUNCTIONS)}")
+
+    def patterns(self, node: ast.Call, what: str) -> NameMatcher:
+        if node.keywords or not node.args:
+            raise self.fail(node, f"{what} takes one or more act names (or patterns) in quotes")
+        names: list[str] = []
+        for a in node.args:
+            if not (isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value):
+                raise self.fail(a, f"{what} takes act names (or patterns) in quotes")
+            names.append(a.value)
+        try:
+            m = NameMatcher(names)
+        except PatternError as e:
+            raise self.fail(node, str(e)) from None
+        self.case_acts.update(names)
+        return m
+
+    def call(self, node: ast.Call) -> Evaluator:
+        f = node.func
+        if isinstance(f, ast.Name) and f.id in AGGREGATES and f.id not in self.quoted:
+            return self.aggregate(f.id, node)
+        if isinstance(f, ast.Attribute) and self.reserved(f.value) == "case" and f.attr in ("has", "count"):
+            m = self.patterns(node, f"case.{f.attr}")
+            self.uses_case = True
+            if f.attr == "has":
+                return lambda e: e.case is not None and any(m(a.act) for a in e.case)
+            return lambda e: 0 if e.case is None else sum(1 for a in e.case if m(a.act))
+        if isinstance(f, ast.Attribute) and self.reserved(f.value) == "case" and f.attr in ("first", "last"):
+            raise self.fail(node, f"case.{f.attr}(...) names an act: read one of its fields, case.{f.attr}('A').FIELD")
+        raise self.fail(
+            node,
+            "function calls are not allowed (only sum/max/min/count(...) over fields and "
+            + ", ".join(f"case.{c}(...)" for c in CASE_FUNCTIONS)
+            + ")",
+        )
+
+    def act_field(self, node: ast.Attribute) -> Evaluator:
+        """``case.first('A').FIELD`` / ``case.last('A').FIELD``: a data field of another act of the case."""
+        segs: list[str] = []
+        cur: ast.AST = node
+        while isinstance(cur, ast.Attribute):
+            segs.append(self.segment(cur, cur.attr))
+            cur = cur.value
+        assert isinstance(cur, ast.Call)
+        f = cur.func
+        if not (isinstance(f, ast.Attribute) and self.reserved(f.value) == "case" and f.attr in ("first", "last")):
+            raise self.fail(node, "attribute access is not allowed (only dotted field names)")
+        m = self.patterns(cur, f"case.{f.attr}")
+        self.uses_case = True
+        path = tuple(reversed(segs))
+        last = f.attr == "last"
+
+        def run(e: Env) -> Any:
+            if e.case is None:
+                return MISSING
+            for a in reversed(e.case) if last else e.case:
+                if m(a.act):
+                    return lookup(a.data, path)
+            return MISSING
+
+        return run
+
+    def aggregate(self, fn: str, node: ast.Call) -> Evaluator:
+        """``sum``/``max``/``min``/``count`` over fields: names, or quoted patterns (``'amount_#'``)."""
+        if node.keywords or not node.args:
+            raise self.fail(node, f"{fn}(...) takes fields: names, or patterns in quotes ('amount_#')")
+        paths: list[tuple[str, ...]] = []
+        pats: list[re.Pattern[str]] = []
+        for a in node.args:
+            if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value:
+                try:
+                    pats.append(field_pattern(a.value))
+                except PatternError as e:
+                    raise self.fail(a, str(e)) from None
+                self.field_patterns.add(a.value)
+            elif isinstance(a, (ast.Name, ast.Attribute)) and self.reserved(_root(a)) is None:
+                path = self.path(a)
+                self.fields.add(".".join(path))
+                paths.append(path)
+            else:
+                raise self.fail(a, f"{fn}(...) takes fields: names, or patterns in quotes ('amount_#')")
+
+        def values(e: Env) -> list[Any]:
+            out = [lookup(e.data, p) for p in paths]
+            if pats:
+                out += [v for k, v in e.data.items() if isinstance(k, str) and any(p.fullmatch(k) for p in pats)]
+            return [v for v in out if v is not MISSING and v is not None and v != ""]
+
+        if fn == "count":
+            return lambda e: len(values(e))
+
+        def numeric(e: Env) -> Any:
+            nums = [n for n in (as_number(v) for v in values(e)) if n is not None]
+            if not nums:
+                return MISSING
+            return sum(nums) if fn == "sum" else (max(nums) if fn == "max" else min(nums))
+
+        return numeric
 
     def compare(self, node: ast.Compare) -> Evaluator:
         left = self.compile(node.left)
@@ -394,10 +580,10 @@ class _Compiler:
                 raise self.fail(node, f"operator {type(op).__name__} is not allowed (use == != < <= > >= in, not in)")
             steps.append((type(op), self.compile(right, list_ok=isinstance(op, (ast.In, ast.NotIn)))))
 
-        def run(d: Mapping[str, Any]) -> bool:
-            a = left(d)
+        def run(e: Env) -> bool:
+            a = left(e)
             for op, fn in steps:
-                b = fn(d)
+                b = fn(e)
                 if not _compare(op, a, b):
                     return False
                 a = b
@@ -408,16 +594,25 @@ class _Compiler:
 
 @dataclass(frozen=True)
 class Condition:
-    """A compiled condition: call it (or :meth:`evaluate`) with an act's data."""
+    """A compiled condition: :meth:`evaluate` it with an act's data (and the act and its case)."""
 
     text: str
+    #: Data fields it reads (dotted paths), and field patterns of its aggregates (``'amount_#'``).
     fields: frozenset[str]
     _fn: Evaluator
+    field_patterns: frozenset[str] = frozenset()
+    #: Act names and patterns it asks the case about (``case.has('A')`` …).
+    case_acts: frozenset[str] = frozenset()
+    #: Whether it reads the act's name (``act``) / the case (``case.…``).
+    uses_act: bool = False
+    uses_case: bool = False
+    #: The act names its top-level ``act == '…'`` / ``act in [...]`` allow (None: any name).
+    act_names: frozenset[str] | None = None
 
-    def evaluate(self, data: Mapping[str, Any]) -> bool:
-        """Whether the condition holds on ``data`` (never raises on odd data)."""
+    def evaluate(self, data: Mapping[str, Any], act: Any = None, case: Sequence[Any] | None = None) -> bool:
+        """Whether the condition holds on ``data`` (of ``act``, in ``case``); never raises on odd data."""
         try:
-            return truthy(self._fn(data))
+            return truthy(self._fn(Env(data, act, case)))
         except RecursionError:
             return False
 
@@ -448,9 +643,18 @@ def compile_condition(text: str) -> Condition:
         fn = c.compile(tree.body)
     except RecursionError:
         raise ConditionError("condition nested too deeply", text) from None
-    return Condition(text, frozenset(c.fields), fn)
+    return Condition(
+        text,
+        frozenset(c.fields),
+        fn,
+        frozenset(c.field_patterns),
+        frozenset(c.case_acts),
+        c.uses_act,
+        c.uses_case,
+        _act_names(tree.body, quoted),
+    )
 
 
-def evaluate(text: str, data: Mapping[str, Any]) -> bool:
-    """Compile (cached) and evaluate ``text`` on ``data``."""
-    return compile_condition(text).evaluate(data)
+def evaluate(text: str, data: Mapping[str, Any], act: Any = None, case: Sequence[Any] | None = None) -> bool:
+    """Compile (cached) and evaluate ``text`` on ``data`` (of ``act``, in ``case``)."""
+    return compile_condition(text).evaluate(data, act, case)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -46,10 +46,13 @@ class Evaluator:
     """Evaluates the catalog over one jurisdiction's cases with its org chart."""
 
     org: OrgChart
-    cal: WorkCalendar = field(default_factory=WorkCalendar)
+    #: The jurisdiction's working-day calendar; by default the one its org chart chose.
+    cal: WorkCalendar = None  # type: ignore[assignment]
     rules: Sequence[Rule] | None = None
 
     def __post_init__(self) -> None:
+        if self.cal is None:
+            self.cal = WorkCalendar.of(self.org)
         #: The jurisdiction's own packs that do not compile (pack id → error): their cases go unjudged.
         self.pack_errors: dict[str, PackError] = {}
         if self.rules is None:
@@ -216,7 +219,7 @@ def judge(acts: Iterable[Act], org: OrgChart | None = None, cal: WorkCalendar | 
     acts = list(acts)
     if org is None:
         org = OrgChart.from_acts(a for a in acts if a.kind == "org")
-    ev = Evaluator(org, cal or WorkCalendar())
+    ev = Evaluator(org, cal or WorkCalendar.of(org))
     cases = [c for c in group_cases(a for a in acts if a.kind != "org")]
     out = Judgement()
     for c in cases:

@@ -35,6 +35,7 @@ from domain.acts import Act
 from domain.org import OrgChart
 from domain.rules.base import Case, Context, Finding, Rule, cite, rule
 from domain.rules.templates import Due, deadline_rule
+from domain.terms import Term
 from domain.timeutil import CHINA_TZ, deadline_end, end_of_day, format_datetime, local_date
 
 #: Ranks of government leaders (区政府领导) who may approve an extension or sign a termination.
@@ -93,17 +94,23 @@ def deadline_state(c: Case, until: datetime | None = None) -> DeadlineState:
         if d is not None:
             st.due, st.set_by, st.base = d, asg, asg
     st.initial_due = st.due
+    if st.due is None or st.base is None:
+        return st
+    term = Term(st.base.at, st.due)  # the shared clock of terms: an extension counts only in time
     for ext in c.all("extension_approved"):
         if until is not None and ext.at > until:
             break
         new = deadline_end(ext.get("new_deadline"))
-        if st.due is None or new is None:
+        if new is None:
             continue
-        if ext.at <= st.due:
-            st.applied.append((ext, st.due))
-            st.due, st.set_by = new, ext
+        replaced = term.current
+        assert replaced is not None
+        if term.extend_to(ext.id, ext.at, new):
+            st.applied.append((ext, replaced))
+            st.set_by = ext
         else:
-            st.late.append((ext, st.due, st.set_by))
+            st.late.append((ext, replaced, st.set_by))
+    st.due = term.current
     return st
 
 

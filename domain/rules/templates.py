@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from domain.acts import Act
 from domain.rules.base import Citation, Context, Finding, Obligation, Rule, Severity, rule
+from domain.terms import Term
 from domain.timeutil import format_datetime
 
 
@@ -43,6 +44,10 @@ class Due:
     extra: Mapping[str, Any] | None = None
     #: The unit the finding names (e.g. the responsible unit); the case's unit when None.
     unit: str | None = None
+    #: The term's clock when extensions or suspensions moved the due (:class:`~domain.terms.Term`):
+    #: its :meth:`~domain.terms.Term.detail` goes in the violation, and a ``deadline_missed``
+    #: the clock recorded for an earlier due (one an extension moved later) no longer counts.
+    term: Term | None = None
 
 
 def _fmt_delay(delta: timedelta) -> tuple[str, str]:
@@ -59,6 +64,7 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
     """Findings for late responses, and for missing ones the clock has recorded as missed."""
     missed = ctx.c.missed(ctx.rule.id)
     for d in dues:
+        extra = {**(d.extra or {}), **(d.term.detail() if d.term is not None else {})}
         if d.response is not None:
             if d.response.at > d.due:
                 zh_late, en_late = _fmt_delay(d.response.at - d.due)
@@ -71,11 +77,12 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     unit=d.unit,
                     person=d.person or d.response.by,
                     state="late",
-                    due=format_datetime(d.due),
-                    **(d.extra or {}),
+                    **{"due": format_datetime(d.due), **extra},
                 )
             continue
         for m in missed:
+            if d.term is not None and m.at < d.due:
+                continue  # recorded for a due that an extension or a suspension has since moved
             if (m.get("key") or "") == d.key:
                 yield ctx.finding(
                     m.at,
@@ -86,8 +93,7 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     unit=d.unit,
                     person=d.person,
                     state="missing",
-                    due=format_datetime(d.due),
-                    **(d.extra or {}),
+                    **{"due": format_datetime(d.due), **extra},
                 )
                 break
 

@@ -111,7 +111,7 @@ class History:
         self.jurisdiction = jurisdiction
         self.acts: list[Act] = []
         self._ids = count(1)
-        self.cal = WorkCalendar()
+        self.cal: WorkCalendar | None = None  # None: the calendar the org chart chose
         if org:
             self._standard_org(pack)
 
@@ -212,7 +212,7 @@ class History:
 
     def tick(self, now: str) -> list[Act]:
         """Run the ledger's clock at ``now``: record ``deadline_missed`` for what is overdue."""
-        ev = Evaluator(self.orgchart(), self.cal)
+        ev = Evaluator(self.orgchart(), self.cal or WorkCalendar.of(self.orgchart()))
         cases = group_cases(a for a in self.acts if a.kind != "org")
         added = []
         for ob in due_obligations(ev, cases, t(now)):

@@ -165,15 +165,17 @@ def test_response_late_answer_is_flagged_with_the_delay() -> None:
     [v] = h.violations("T-PAY-WITHIN-5D")
     assert v.article == "t-pack:§5" and v.severity == "low"
     assert v.evidence == (req.id, pay.id)
-    assert v.message_zh == f"{REQUEST} 后 5 天内应有 {PAY}：晚 48.0 小时（期限 2018-01-07T10:00:00+08:00）"
-    assert v.message_en == f"{PAY} due 5 days after {REQUEST}: 48.0 h late (due 2018-01-07T10:00:00+08:00)"
-    assert v.detail["due"] == "2018-01-07T10:00:00+08:00"
+    # a term in days ends at the end of its last day (the 5th day after the request's)
+    end = "2018-01-07T23:59:59.999999+08:00"
+    assert v.message_zh == f"{REQUEST} 后 5 天内应有 {PAY}：晚 34.0 小时（期限 {end}）"
+    assert v.message_en == f"{PAY} due 5 days after {REQUEST}: 34.0 h late (due {end})"
+    assert v.detail["due"] == end
 
 
 def test_response_in_time_passes() -> None:
     h = county(pack(PAY_WITHIN))
     proc(h, "D-1", REQUEST, "2018-01-02 10:00")
-    proc(h, "D-1", PAY, "2018-01-07 10:00")  # exactly at the limit
+    proc(h, "D-1", PAY, "2018-01-07 23:59")  # on the last day of the term
     assert h.violations("T-PAY-WITHIN-5D") == []
 
 

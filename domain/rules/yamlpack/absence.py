@@ -1,7 +1,8 @@
 """``absence`` — A must not occur, or at most N times (禁止/限次).
 
 Occurrences of ``when`` (those satisfying ``condition``) beyond ``at_most`` (default 0)
-are each flagged; with ``before`` only those before the first act matching it count.
+are each flagged, counted in the rule's order; with ``before`` only those before the first
+act matching it count — one at the same moment does not (a tie is never a breach).
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ def build(spec: RuleSpec) -> Rule:
     at_most = int(spec.raw.get("at_most", 0))
 
     def check(ctx: Context) -> Iterator[Finding]:
-        acts = ctx.c.acts
-        if before is not None:
-            stop = next((i for i, a in enumerate(acts) if before.matches(a, ctx.org)), len(acts))
-            acts = acts[:stop]
+        tl, acts = spec.ordered(ctx)
+        stop = next((a for a in acts if before.matches(a, ctx.org, acts)), None) if before is not None else None
         seen: list[Act] = []
         for a in acts:
-            if not spec.triggers(ctx, when, a):
+            if stop is not None and not tl.before(a, stop):
+                continue
+            if not spec.triggers(ctx, when, a, acts):
                 continue
             seen.append(a)
             if len(seen) <= at_most:

@@ -19,11 +19,14 @@ from typing import Any
 from domain.rules.base import Rule
 from domain.rules.conditions import Condition, ConditionError, compile_condition
 from domain.rules.packs import PACKS, Pack
+from domain.rules.patterns import NameMatcher, PatternError
 from domain.rules.yamlpack import absence, chain, escalation, four_eyes, precedence, quorum, response
 from domain.rules.yamlpack.errors import PackError
 from domain.rules.yamlpack.selectors import Selector, names
 from domain.rules.yamlpack.source import KeyPath, Lines, field_of, parse_yaml, rule_of, schema_error
 from domain.rules.yamlpack.spec import PLACEHOLDERS, TEMPLATE_ZH, Builder, RuleSpec
+from domain.rules.yamlpack.timeline import Timeline
+from domain.terms import Duration
 
 #: The seed recorded on a :class:`Pack` compiled from YAML (``yaml:<sha256 prefix>``).
 YAML_SEED = "yaml:"
@@ -44,6 +47,18 @@ BUILDERS: Mapping[str, Builder] = {
     "quorum": quorum.build,
 }
 
+#: The selector of the act each template judges (the rule-level ``condition`` applies to it).
+TRIGGERS: Mapping[str, str] = {
+    "precedence": "when",
+    "response": "after",
+    "deadline": "due.of",
+    "absence": "when",
+    "chain": "before",
+    "four_eyes": "second",
+    "escalation": "when",
+    "quorum": "when",
+}
+
 #: Where each template keeps its selectors (paths inside a rule; ``x.*`` a list, ``x.y`` a key of a mapping).
 SELECTOR_FIELDS: Mapping[str, tuple[str, ...]] = {
     "precedence": precedence.SELECTORS,
@@ -58,6 +73,16 @@ SELECTOR_FIELDS: Mapping[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class FieldRef:
+    """A data field a rule reads, and where the pack says so."""
+
+    field: str
+    line: int
+    rule: str | None
+    where: str | None
+
+
+@dataclass(frozen=True)
 class CompiledPack:
     """A pack compiled from YAML: its identity, start date and engine rules."""
 
@@ -68,6 +93,31 @@ class CompiledPack:
     rules: tuple[Rule, ...]
     source_hash: str
     extends: str | None = None
+    #: Every data field the pack's rules read (conditions, ``correlate``, ``due.field``, ``by_field`` …).
+    field_refs: tuple[FieldRef, ...] = ()
+
+    def renamed_fields(self, renamed: Mapping[str, str]) -> list[PackError]:
+        """Errors for fields read under the name a mapping consumed (``renamed``: source name →
+        what the mapping made of it, e.g. ``'(case)_Amount' → 'data.amount'``): always absent, so
+        a condition on them is always false."""
+        out = []
+        for ref in self.field_refs:
+            now = renamed.get(ref.field) or renamed.get(ref.field.split(".", 1)[0])
+            if now is None:
+                continue
+            out.append(
+                PackError(
+                    f"字段 {ref.field} 经映射后不在行为数据中（{now}），按此名读取永远取不到值",
+                    f"field '{ref.field}' is not in the acts' data after the mapping ({now}): read under this name it "
+                    "is always absent",
+                    line=ref.line,
+                    rule=ref.rule,
+                    field=ref.where,
+                    pack=self.id,
+                    code="pack_field_renamed",
+                )
+            )
+        return out
 
     @property
     def pack(self) -> Pack:
@@ -103,6 +153,8 @@ class _Compiler:
         self.doc = doc
         self.lines = lines
         self.pack = str(doc["pack"])
+        self.refs: list[FieldRef] = []
+        self.order = tuple(self.matcher([n], ("order", i)) for i, n in enumerate(doc.get("order") or ()))
 
     def error(self, zh: str, en: str, path: Sequence[str | int], *, code: str = "pack_semantics") -> PackError:
         return PackError(
@@ -115,15 +167,40 @@ class _Compiler:
             code=code,
         )
 
+    def ref(self, field: str, path: KeyPath) -> None:
+        """Note that the rule at ``path`` reads data field ``field``."""
+        self.refs.append(FieldRef(field, self.lines.of(path), rule_of(self.doc, path), field_of(path)))
+
     def condition(self, text: str, path: KeyPath) -> Condition:
         try:
-            return compile_condition(text)
+            c = compile_condition(text)
         except ConditionError as e:
             raise self.error(f"条件表达式错误：{e}", f"bad condition: {e}", path) from None
+        for f in sorted(c.fields):
+            self.ref(f, path)
+        return c
+
+    def matcher(self, acts: Sequence[str], path: KeyPath) -> NameMatcher:
+        try:
+            return NameMatcher(acts)
+        except PatternError as e:
+            raise self.error(f"名称模式错误：{e}", f"bad act-name pattern: {e}", path) from None
+
+    def never(self, sel: Selector, cond: Condition, path: KeyPath, what: tuple[str, str]) -> None:
+        """Refuse a condition that can never hold on the acts ``sel`` picks (``act == 'B'`` on ``act: A``)."""
+        if sel.acts is None or cond.act_names is None:
+            return
+        if not any(sel.acts(n) for n in cond.act_names):
+            wanted = " / ".join(sorted(cond.act_names)) or "(none)"
+            raise self.error(
+                f"条件永远不成立：{what[0]}只选「{' / '.join(sel.names)}」，条件却要求 act 为「{wanted}」",
+                f"always false: {what[1]} picks only '{' / '.join(sel.names)}' but the condition asks for act '{wanted}'",
+                path,
+            )
 
     def selector(self, raw: Any, path: KeyPath) -> Selector:
         if isinstance(raw, str):
-            return Selector(acts=frozenset({raw}), names=(raw,))
+            return Selector(acts=self.matcher([raw], path), names=(raw,))
         from domain.kinds.org import RANKS
 
         acts = names(raw["act"]) if "act" in raw else None
@@ -139,14 +216,19 @@ class _Compiler:
                     (*path, "rank"),
                 )
         by_field = raw.get("by_field")
-        return Selector(
-            acts=frozenset(acts) if acts is not None else None,
+        if by_field:
+            self.ref(by_field, (*path, "by_field"))
+        sel = Selector(
+            acts=self.matcher(acts, (*path, "act")) if acts is not None else None,
             where=where,
             roles=roles,
             ranks=ranks,
             by_field=by_field,
             names=acts or (),
         )
+        if where is not None:
+            self.never(sel, where, (*path, "where"), ("选择器", "the selector"))
+        return sel
 
     def message(self, tpl: str, path: KeyPath) -> str:
         try:
@@ -220,6 +302,52 @@ class _Compiler:
                 raise self.error(
                     f"比例须在 0 与 1 之间：{raw[key]}", f"fraction {raw[key]!r} must be in (0, 1]", (*path, key)
                 )
+        if template == "response" and "of" in (raw.get("due") or {}):
+            raise self.error(
+                "response 的期限取自触发行为（after）本身，不能写 due.of（取自其他行为请用 deadline 模板）",
+                "in a response the due date is read from the triggering ('after') act: no 'due.of' (use the deadline template)",
+                (*path, "due", "of"),
+            )
+        expect = sels.get("expect")
+        for clock in ("extend.on", "suspend.from", "suspend.until"):
+            sel = sels.get(clock)
+            if expect is None or sel is None or sel.acts is None or expect.acts is None:
+                continue
+            both = sorted(n for n in sel.acts.plain if expect.acts(n))
+            if both:
+                raise self.error(
+                    f"「{both[0]}」同时符合 expect 与 {clock}：它会被当作答复，期间不会因它而变",
+                    f"'{both[0]}' matches both 'expect' and '{clock}': it would be taken as the answer and never "
+                    "move the term (narrow the expect pattern)",
+                    (*path, *clock.split(".")),
+                )
+        trigger = sels.get(TRIGGERS[template])
+        if cond is not None and trigger is not None:
+            self.never(
+                trigger,
+                cond,
+                (*path, "condition"),
+                (f"规则的 {TRIGGERS[template]}", f"the rule's '{TRIGGERS[template]}'"),
+            )
+        for key in ("within", "window"):
+            if key in raw:
+                self.duration(raw[key], (*path, key))
+        if "extend" in raw and "by" in raw["extend"]:
+            self.duration(raw["extend"]["by"], (*path, "extend", "by"))
+        for key, sub in (("correlate", None), ("due", "field"), ("extend", "to")):
+            v = raw.get(key)
+            if isinstance(v, Mapping) and sub is not None:
+                v = v.get(sub)
+                v = v.get("field") if isinstance(v, Mapping) else v
+            if isinstance(v, str):
+                self.ref(v, (*path, key))
+        for key in ("present_field", "members_field"):
+            v = raw.get(key)
+            if v is not None:
+                self.ref(v if isinstance(v, str) else v["field"], (*path, key))
+        per = raw.get("per")
+        if isinstance(per, str) and per.startswith("data."):
+            self.ref(per[len("data.") :], (*path, "per"))
         title_zh, title_en = _text(raw.get("title"), "")
         if not title_zh:
             title_zh = f"{TEMPLATE_ZH[template]}：{rid}"
@@ -245,7 +373,15 @@ class _Compiler:
             ),
             raw=raw,
             sel=sels,
+            timeline=Timeline(str(raw.get("granularity", "instant")), self.order),
+            correlate=raw.get("correlate"),
         )
+
+    def duration(self, raw: Any, path: KeyPath) -> Duration:
+        try:
+            return Duration.parse(raw)
+        except ValueError as e:
+            raise self.error(f"期间无效：{e}", f"bad duration: {e}", path) from None
 
     def compile(self, source_hash: str) -> CompiledPack:
         from domain.rules.registry import BY_ID
@@ -290,7 +426,7 @@ class _Compiler:
             seen[rid] = self.lines.of(("rules", i, "id"))
             spec = self.rule_spec(i, raw)
             rules.append(BUILDERS[spec.template](spec))
-        return CompiledPack(self.pack, name_zh, name_en, eff, tuple(rules), source_hash, extends)
+        return CompiledPack(self.pack, name_zh, name_en, eff, tuple(rules), source_hash, extends, tuple(self.refs))
 
 
 def hash_text(text: str) -> str:

@@ -1,22 +1,27 @@
 """``escalation`` — counting over a subject's history (累计升级), across the cases of its kinds.
 
 Acts matching ``when``, grouped ``per: by | unit | case | data.FIELD``, counted within an
-optional sliding ``window``: every act that makes the count more than ``max`` is flagged;
+optional sliding ``window`` (a duration: an act stays counted while a later one falls
+within the term it starts — ``{days: 365}`` runs to the end of the 365th day after it, on
+the jurisdiction's clock): every act that makes the count more than ``max`` is flagged;
 with ``then``, a reaction must follow once the count reaches ``max`` (a ``then`` act
-restarts the count). A jurisdiction-wide rule: the violation sits in the flagged act's case.
+restarts the count; one at the same moment as the act it answers answers it). Acts are
+read in the rule's order (:mod:`~domain.rules.yamlpack.timeline`). A jurisdiction-wide
+rule: the violation sits in the flagged act's case.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from typing import Any
 
 from domain.acts import Act
 from domain.rules.base import Context, Finding, Rule
 from domain.rules.conditions import MISSING, lookup
 from domain.rules.yamlpack.selectors import Selector
-from domain.rules.yamlpack.spec import RuleSpec, declare, duration_text, finding
+from domain.rules.yamlpack.spec import RuleSpec, declare, finding
+from domain.terms import Duration, term_end
 
 SELECTORS = ("when", "then")
 
@@ -36,37 +41,37 @@ def build(spec: RuleSpec) -> Rule:
     when, then = spec.sel["when"], spec.sel.get("then")
     per = spec.raw["per"]
     limit = int(spec.raw["max"])
-    window = timedelta(**{k: float(v) for k, v in spec.raw["window"].items()}) if "window" in spec.raw else None
-    win_txt = duration_text(spec.raw["window"]) if "window" in spec.raw else None
+    window = Duration.parse(spec.raw["window"]) if "window" in spec.raw else None
+    win_txt = window.text() if window is not None else None
 
     def check(ctx: Context) -> Iterator[Finding]:
-        events: dict[str, list[tuple[datetime, int, int, Act]]] = defaultdict(list)
+        tl = spec.timeline.bind(ctx.org.tz)
+        events: dict[str, list[tuple[Any, int, str, Act]]] = defaultdict(list)
         for c in ctx.cases:
             for a in c.acts:
                 kind = -1
-                if spec.triggers(ctx, when, a):
+                if spec.triggers(ctx, when, a, c.acts):
                     kind = 0
-                elif then is not None and then.matches(a, ctx.org) and spec.in_force(ctx, a):
+                elif then is not None and then.matches(a, ctx.org, c.acts) and spec.in_force(ctx, a):
                     kind = 1
                 if kind < 0:
                     continue
                 key = _group_key(per, when if kind == 0 else then, a)  # type: ignore[arg-type]
                 if key is None or key == "":
                     continue
-                events[key].append((a.at, a.seq if a.seq is not None else 0, kind, a))
+                events[key].append((tl.moment(a), kind, a.id, a))
         for key in sorted(events):
-            evs = sorted(events[key], key=lambda t: (t[0], t[1], t[2]))
-            win: deque[Act] = deque()
+            evs = sorted(events[key], key=lambda t: t[:3])
+            win: deque[tuple[Act, Any]] = deque()
             pending: tuple[Act, list[Act]] | None = None
-            for at, _, kind, a in evs:
+            for _, kind, _, a in evs:
                 if kind == 1:
                     pending = None
                     win.clear()
                     continue
-                if window is not None:
-                    while win and win[0].at <= at - window:
-                        win.popleft()
-                win.append(a)
+                while win and win[0][1] is not None and tl.late(a.at, win[0][1]):
+                    win.popleft()
+                win.append((a, term_end(a.at, window, ctx.cal) if window is not None else None))
                 count = len(win)
                 wz = f"{win_txt[0]}内" if win_txt else ""
                 we = f" within {win_txt[1]}" if win_txt else ""
@@ -75,7 +80,7 @@ def build(spec: RuleSpec) -> Rule:
                         ctx,
                         spec,
                         a.at,
-                        list(win),
+                        [w for w, _ in win],
                         (
                             f"「{a.act}」{wz}已达 {count} 次（{key}），超过 {limit} 次",
                             f"'{a.act}' {count} times{we} ({key}), more than {limit}",
@@ -89,7 +94,7 @@ def build(spec: RuleSpec) -> Rule:
                         count=count,
                     )
                 elif then is not None and count >= limit and pending is None:
-                    pending = (a, list(win))
+                    pending = (a, [w for w, _ in win])
             if pending is not None and then is not None:
                 a, ev = pending
                 yield finding(

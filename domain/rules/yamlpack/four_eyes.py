@@ -15,15 +15,15 @@ def build(spec: RuleSpec) -> Rule:
     first, second = spec.sel["first"], spec.sel["second"]
 
     def check(ctx: Context) -> Iterator[Finding]:
-        acts = ctx.c.acts
+        _, acts = spec.ordered(ctx)
         for i, s in enumerate(acts):
-            if not spec.triggers(ctx, second, s):
+            if not spec.triggers(ctx, second, s, acts):
                 continue
             who = second.person(s)
             if not who or who == SYSTEM_ACTOR:
                 continue
             for j, f in enumerate(acts):
-                if f is s or not first.matches(f, ctx.org) or (j > i and second.matches(f, ctx.org)):
+                if f is s or not first.matches(f, ctx.org, acts) or (j > i and second.matches(f, ctx.org, acts)):
                     continue
                 if first.person(f) != who:
                     continue

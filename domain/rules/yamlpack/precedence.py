@@ -1,7 +1,10 @@
 """``precedence`` — B only after A (先…后…).
 
-``when`` B only after some ``requires`` A earlier in the case. One violation per B
-without a prior A; evidence: B. The rule-level ``condition`` applies to B.
+``when`` B only after some ``requires`` A earlier in the case — at the same moment counts
+(a tie is never a breach, see :mod:`~domain.rules.yamlpack.timeline`); with ``correlate:
+FIELD`` only an A with the same value of the field counts (declaration by declaration).
+One violation per B without a prior A; evidence: B. The rule-level ``condition`` applies
+to B.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ def build(spec: RuleSpec) -> Rule:
     when, req = spec.sel["when"], spec.sel["requires"]
 
     def check(ctx: Context) -> Iterator[Finding]:
-        acts = ctx.c.acts
+        tl, acts = spec.ordered(ctx)
         for b in acts:
-            if not spec.triggers(ctx, when, b):
+            if not spec.triggers(ctx, when, b, acts):
                 continue
-            if any(a is not b and a.at <= b.at and req.matches(a, ctx.org) for a in acts):
+            if any(
+                a is not b and tl.not_after(a, b) and req.matches(a, ctx.org, acts) and spec.paired(b, a) for a in acts
+            ):
                 continue
             yield finding(
                 ctx,

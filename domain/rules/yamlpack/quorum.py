@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -16,13 +16,15 @@ from domain.rules.yamlpack.spec import RuleSpec, declare, finding
 SELECTORS = ("when", "present_field.of", "members_field.of")
 
 
-def _field_ref(ctx: Context, ref: Any, a: Act, refs: Mapping[str, Selector], name: str) -> tuple[Any, Act | None]:
+def _field_ref(
+    ctx: Context, ref: Any, a: Act, refs: Mapping[str, Selector], name: str, acts: Sequence[Act]
+) -> tuple[Any, Act | None]:
     """A ``present_field``/``members_field`` value: of the act itself, or of the first act matching ``of``."""
     if isinstance(ref, str):
         return lookup(a.data, ref), a
     sel = refs.get(name)
-    for b in ctx.c.acts:
-        if (sel is None or sel.matches(b, ctx.org)) and lookup(b.data, ref["field"]) is not MISSING:
+    for b in acts:
+        if (sel is None or sel.matches(b, ctx.org, acts)) and lookup(b.data, ref["field"]) is not MISSING:
             return lookup(b.data, ref["field"]), b
     return MISSING, None
 
@@ -49,11 +51,12 @@ def build(spec: RuleSpec) -> Rule:
     pref, mref = spec.raw["present_field"], spec.raw["members_field"]
 
     def check(ctx: Context) -> Iterator[Finding]:
-        for a in ctx.c.acts:
-            if not spec.triggers(ctx, when, a):
+        tl, acts = spec.ordered(ctx)
+        for a in acts:
+            if not spec.triggers(ctx, when, a, acts):
                 continue
-            pv, pact = _field_ref(ctx, pref, a, spec.sel, "present_field.of")
-            mv, mact = _field_ref(ctx, mref, a, spec.sel, "members_field.of")
+            pv, pact = _field_ref(ctx, pref, a, spec.sel, "present_field.of", acts)
+            mv, mact = _field_ref(ctx, mref, a, spec.sel, "members_field.of", acts)
             present, members = _count(pv), _count(mv)
             for v, act, ref in ((pv, pact, pref), (mv, mact, mref)):
                 if v is not MISSING and v is not None and _count(v) is None and act is not None:
@@ -69,8 +72,7 @@ def build(spec: RuleSpec) -> Rule:
                 continue
             if has_quorum(present, members, frac, strict=strict):  # type: ignore[arg-type]
                 continue
-            ev = list({x.id: x for x in (mact, pact, a) if x is not None}.values())
-            ev.sort(key=lambda x: (x.at, x.seq or 0))
+            ev = tl.sort({x.id: x for x in (mact, pact, a) if x is not None}.values())
             yield finding(
                 ctx,
                 spec,

@@ -1,13 +1,15 @@
 """Selectors (选择器): which acts a rule's ``when``/``after``/``steps``… pick.
 
 A selector is ``{act, where, role, rank, by_field}`` — every key given must match — or a
-bare string, shorthand for ``{act: NAME}``. A selector without ``act`` never matches the
-ledger's own acts (``deadline_missed``, the follow-up acts).
+bare string, shorthand for ``{act: NAME}``. ``act`` takes names and patterns
+(:mod:`domain.rules.patterns`: ``"Declaration * by SUPERVISOR"``). A selector without
+``act`` never matches the ledger's own acts (``deadline_missed``, the follow-up acts).
+``where`` reads the act's data, its name (``act``) and its case (``case.has(...)`` …).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from domain.acts import Act
 from domain.org import OrgChart
 from domain.rules.conditions import MISSING, Condition, lookup
+from domain.rules.patterns import NameMatcher
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +32,7 @@ def _implicit_excluded() -> frozenset[str]:
 class Selector:
     """Which acts: by name, a condition on data, ``role`` (data field), org ``rank`` of the actor."""
 
-    acts: frozenset[str] | None = None
+    acts: NameMatcher | None = None
     where: Condition | None = None
     roles: frozenset[str] | None = None
     ranks: frozenset[str] | None = None
@@ -43,9 +46,10 @@ class Selector:
             return None if v is MISSING else str(v)
         return a.by
 
-    def matches(self, a: Act, org: OrgChart) -> bool:
+    def matches(self, a: Act, org: OrgChart, case: Sequence[Act] | None = None) -> bool:
+        """Whether ``a`` (in ``case``, whose acts ``where`` may read) is one of the selected acts."""
         if self.acts is not None:
-            if a.act not in self.acts:
+            if not self.acts(a.act):
                 return False
         elif a.act in _implicit_excluded():
             return False
@@ -56,7 +60,7 @@ class Selector:
                     return False
             elif role is None or str(role) not in self.roles:
                 return False
-        if self.where is not None and not self.where.evaluate(a.data):
+        if self.where is not None and not self.where.evaluate(a.data, a, case):
             return False
         if self.ranks is not None:
             who = self.person(a)

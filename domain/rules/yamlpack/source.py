@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,13 +27,17 @@ TEMPLATES = ("precedence", "response", "deadline", "absence", "chain", "four_eye
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that leaves dates as strings (the schema checks them) and records lines."""
+    """A safe loader that leaves dates as strings (the schema checks them), reads only
+    ``true``/``false`` as booleans (YAML 1.2: ``on``, ``off``, ``yes``, ``no`` stay words — a
+    rule's ``extend: {on: …}`` is a key, not ``True``) and records lines."""
 
 
+_BOOL = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", _BOOL)]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 KeyPath = tuple[str | int, ...]
 
@@ -181,8 +186,10 @@ def schema_error(doc: Any, lines: Lines) -> PackError | None:
         missing = e.message.split("'")[1] if "'" in e.message else e.message
         zh, en = f"缺少必填字段 {missing}", f"missing required field '{missing}'"
         fld = ".".join(x for x in (fld, missing) if x)
-    elif v == "oneOf" and "then" in e.schema_path and rid is not None:
-        zh, en = "须且只能给出 more_than 或 at_least 之一", "give exactly one of 'more_than' or 'at_least'"
+    elif v == "oneOf" and all(isinstance(x, Mapping) and "required" in x for x in e.validator_value):
+        keys = [x["required"][0] for x in e.validator_value]
+        zh = f"须且只能给出 {' 或 '.join(keys)} 之一"
+        en = f"give exactly one of {' or '.join(repr(k) for k in keys)}"
     elif v == "maxProperties" and isinstance(e.instance, Mapping):
         zh = f"只能给出一项（现有 {', '.join(map(str, e.instance))}）"
         en = f"give only one of these ({', '.join(map(str, e.instance))} given)"

@@ -1,17 +1,19 @@
 """One compiled rule of a pack (:class:`RuleSpec`) and what every template builder shares:
-messages with placeholders, findings, durations, declaring the engine rule."""
+the order it reads a case in, correlation keys, messages with placeholders, findings,
+declaring the engine rule."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from domain.acts import Act
 from domain.rules.base import Context, Finding, Rule, Severity, cite, rule
-from domain.rules.conditions import Condition
+from domain.rules.conditions import MISSING, Condition, as_number, lookup
 from domain.rules.yamlpack.selectors import Selector
+from domain.rules.yamlpack.timeline import Bound, Timeline
 from domain.timeutil import start_of_day
 
 TEMPLATE_ZH = {
@@ -26,13 +28,6 @@ TEMPLATE_ZH = {
 }
 #: Placeholders a message may use (each template fills those that mean something for it).
 PLACEHOLDERS = frozenset({"act", "required", "limit", "delay", "case", "due", "count", "by"})
-
-_DURATION_TEXT = {
-    "minutes": ("分钟", "min"),
-    "hours": ("小时", "h"),
-    "days": ("天", "days"),
-    "working_days": ("个工作日", "working days"),
-}
 
 
 @dataclass(frozen=True)
@@ -56,18 +51,44 @@ class RuleSpec:
     description: str
     raw: Mapping[str, Any]
     sel: Mapping[str, Selector]
+    #: ``granularity`` and the pack's tie ``order`` (:mod:`~domain.rules.yamlpack.timeline`).
+    timeline: Timeline = field(default_factory=Timeline)
+    #: ``correlate``: the data field that pairs the acts the rule relates (None: pair by time only).
+    correlate: str | None = None
 
     def in_force(self, ctx: Context, a: Act) -> bool:
         """Rule-level ``effective_from``: acts before it are not judged."""
         return self.effective_from is None or a.at >= start_of_day(self.effective_from, ctx.org.tz)
 
-    def triggers(self, ctx: Context, sel: Selector, a: Act) -> bool:
+    def triggers(self, ctx: Context, sel: Selector, a: Act, case: Sequence[Act] | None = None) -> bool:
         """``a`` matches ``sel``, the rule's ``condition`` holds on it, and the rule is in force."""
         return (
-            sel.matches(a, ctx.org)
-            and (self.condition is None or self.condition.evaluate(a.data))
+            sel.matches(a, ctx.org, case)
+            and (self.condition is None or self.condition.evaluate(a.data, a, case))
             and self.in_force(ctx, a)
         )
+
+    def ordered(self, ctx: Context, acts: Iterable[Act] | None = None) -> tuple[Bound, list[Act]]:
+        """The case's acts (or ``acts``) in this rule's order, and the bound timeline that ordered them."""
+        tl = self.timeline.bind(ctx.org.tz)
+        return tl, tl.sort(ctx.c.acts if acts is None else acts)
+
+    def key(self, a: Act) -> tuple[str, Any] | None:
+        """The correlation key of ``a`` (None when it lacks the field: then it pairs with nothing)."""
+        if self.correlate is None:
+            return None
+        v = lookup(a.data, self.correlate)
+        if v is MISSING or v == "":
+            return None
+        n = as_number(v)
+        return ("n", n) if n is not None else ("s", str(v))
+
+    def paired(self, a: Act, b: Act) -> bool:
+        """Whether ``a`` and ``b`` may be related: same correlation key (always, without ``correlate``)."""
+        if self.correlate is None:
+            return True
+        k = self.key(a)
+        return k is not None and k == self.key(b)
 
 
 Values = Mapping[str, str | tuple[str, str]]
@@ -111,34 +132,6 @@ def finding(
     return ctx.finding(
         at, list(evidence), zh, en, key=key, person=person, case=case, unit=unit, template=spec.template, **detail
     )
-
-
-def duration(d: Mapping[str, Any]) -> tuple[str, float]:
-    unit, n = next(iter(d.items()))
-    return unit, float(n)
-
-
-def duration_text(d: Mapping[str, Any]) -> tuple[str, str]:
-    unit, n = duration(d)
-    zh, en = _DURATION_TEXT[unit]
-    return f"{n:g} {zh}", f"{n:g} {en}"
-
-
-def add_duration(ctx: Context, at: datetime, d: Mapping[str, Any]) -> datetime:
-    unit, n = duration(d)
-    if unit == "working_days":
-        return ctx.cal.deadline_after(at, int(n))
-    if unit == "days":  # calendar days on the jurisdiction's clock (a DST change is not an hour late)
-        return at.astimezone(ctx.org.tz) + timedelta(days=n)
-    return at + timedelta(**{unit: n})
-
-
-def first_after(ctx: Context, sel: Selector, trigger: Act) -> Act | None:
-    """The first act matching ``sel`` at or after ``trigger`` (not the trigger itself)."""
-    for b in ctx.c.acts:
-        if b is not trigger and b.at >= trigger.at and sel.matches(b, ctx.org):
-            return b
-    return None
 
 
 Builder = Callable[[RuleSpec], Rule]
