@@ -25,6 +25,12 @@ PERMIT = """
 """
 
 
+def answer_rule(rid: str, after: str = "Asked", expect: str = "Answered", **keys: str) -> str:
+    """A ``response`` rule ``after`` → ``expect`` with the given keys (YAML text, as in a pack's list)."""
+    extra = "".join(f"  {k}: {v}\n" for k, v in keys.items())
+    return f'- id: {rid}\n  template: response\n  citation: "{rid}"\n  after: {after}\n  expect: {expect}\n{extra}'
+
+
 def test_within_weeks_ends_at_the_end_of_the_last_day() -> None:
     h = county(pack(PERMIT))
     proc(h, "P-1", "Application received", "2024-03-01 13:40")
@@ -37,16 +43,7 @@ def test_within_weeks_ends_at_the_end_of_the_last_day() -> None:
 
 
 def test_within_months_counts_to_the_corresponding_day_or_the_last_day_of_the_month() -> None:
-    src = pack(
-        """
-        - id: T-ONE-MONTH
-          template: response
-          citation: "§1"
-          after: Asked
-          expect: Answered
-          within: {months: 1}
-        """
-    )
+    src = pack(answer_rule("T-ONE-MONTH", within="{months: 1}"))
     h = county(src)
     proc(h, "M-1", "Asked", "2024-01-31 10:00")
     proc(h, "M-1", "Answered", "2024-02-29 18:00")  # no 31 February: the month's last day
@@ -57,27 +54,9 @@ def test_within_months_counts_to_the_corresponding_day_or_the_last_day_of_the_mo
 
 def test_ends_exact_keeps_the_clock_time_and_hours_are_exact_by_default() -> None:
     src = pack(
-        """
-        - id: T-2D-EXACT
-          template: response
-          citation: "§1"
-          after: Asked
-          expect: Answered
-          within: {days: 2}
-          ends: exact
-        - id: T-48H
-          template: response
-          citation: "§2"
-          after: Asked
-          expect: Answered
-          within: {hours: 48}
-        - id: T-2D
-          template: response
-          citation: "§3"
-          after: Asked
-          expect: Answered
-          within: {days: 2}
-        """
+        answer_rule("T-2D-EXACT", within="{days: 2}", ends="exact")
+        + answer_rule("T-48H", within="{hours: 48}")
+        + answer_rule("T-2D", within="{days: 2}")
     )
     h = county(src)
     proc(h, "E-1", "Asked", "2024-03-01 13:40")
@@ -235,16 +214,7 @@ def test_a_response_due_field_is_read_from_the_trigger_only() -> None:
 
 
 def test_working_days_count_on_the_jurisdictions_calendar() -> None:
-    src = pack(
-        """
-        - id: T-5WD
-          template: response
-          citation: "§1"
-          after: Asked
-          expect: Answered
-          within: {working_days: 5}
-        """
-    )
+    src = pack(answer_rule("T-5WD", within="{working_days: 5}"))
     # Tuesday 1 October 2024: a Dutch working day, China's National Day
     cn = county(src)
     proc(cn, "W-1", "Asked", "2024-09-30 10:00")
@@ -259,16 +229,7 @@ def test_working_days_count_on_the_jurisdictions_calendar() -> None:
 
 
 def test_a_jurisdictions_own_closed_days_move_working_day_terms() -> None:
-    src = pack(
-        """
-        - id: T-1WD
-          template: response
-          citation: "§1"
-          after: Asked
-          expect: Answered
-          within: {working_days: 1}
-        """
-    )
+    src = pack(answer_rule("T-1WD", within="{working_days: 1}"))
     h = county(src)
     h.org("day_closed", date="2024-03-06", reason="防汛停止办公")
     proc(h, "W-1", "Asked", "2024-03-05 10:00")
@@ -277,17 +238,7 @@ def test_a_jurisdictions_own_closed_days_move_working_day_terms() -> None:
 
 
 def test_ends_end_of_working_day_rolls_a_holiday_last_day() -> None:
-    src = pack(
-        """
-        - id: T-5D
-          template: response
-          citation: "民法典 第二百零三条"
-          after: Asked
-          expect: Answered
-          within: {days: 5}
-          ends: end_of_working_day
-        """
-    )
+    src = pack(answer_rule("T-5D", within="{days: 5}", ends="end_of_working_day"))  # 民法典 第二百零三条
     h = county(src)
     proc(h, "R-1", "Asked", "2024-09-26 10:00")  # 5 days end on 1 October (National Day) → 8 October
     proc(h, "R-1", "Answered", "2024-10-08 16:00")

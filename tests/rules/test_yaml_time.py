@@ -17,6 +17,7 @@ import pytest
 
 from domain.rules.yamlpack import PackError, load_pack
 from tests.rules.history import History
+from tests.rules.test_yaml_clock import answer_rule
 from tests.rules.test_yamlpack import _restore_packs, county, pack, proc  # noqa: F401
 
 # ---- ties -------------------------------------------------------------------------------------
@@ -155,17 +156,7 @@ def test_granularity_day_compares_date_only_events_by_calendar_day() -> None:
 
 
 def test_granularity_day_counts_the_day_on_the_jurisdictions_clock() -> None:
-    src = pack(
-        """
-        - id: T-SAME-DAY
-          template: response
-          citation: "§1"
-          granularity: day
-          after: Received
-          expect: Answered
-          within: {hours: 1}
-        """
-    )
+    src = pack(answer_rule("T-SAME-DAY", after="Received", granularity="day", within="{hours: 1}"))
     h = county(src)
     h.org("timezone_set", timezone="Europe/Amsterdam")
     proc(h, "D-1", "Received", "2024-03-01T22:30:00+01:00")
@@ -176,29 +167,21 @@ def test_granularity_day_counts_the_day_on_the_jurisdictions_clock() -> None:
 
 
 # ---- correlate ----------------------------------------------------------------------------------------
+PAY_AFTER_APPROVAL = """
+- id: T-PAY-AFTER-APPROVAL
+  template: precedence
+  citation: "§1"
+  when: Payment
+  requires: Approval
+  correlate: declaration
+"""
+
+
 def test_correlate_pairs_events_declaration_by_declaration() -> None:
     src = pack(
-        """
-        - id: T-PAY-AFTER-APPROVAL
-          template: precedence
-          citation: "§1"
-          when: Payment
-          requires: Approval
-          correlate: declaration
-        - id: T-PAY-IN-14D
-          template: response
-          citation: "§2"
-          after: Approval
-          expect: Payment
-          within: {days: 14}
-          correlate: declaration
-        - id: T-STEPS
-          template: chain
-          citation: "§3"
-          before: Payment
-          steps: [Declared, Approval]
-          correlate: declaration
-        """
+        PAY_AFTER_APPROVAL
+        + answer_rule("T-PAY-IN-14D", after="Approval", expect="Payment", within="{days: 14}", correlate="declaration")
+        + "- {id: T-STEPS, template: chain, citation: x, before: Payment, steps: [Declared, Approval], correlate: declaration}\n"
     )
     h = county(src)
     proc(h, "P-1", "Declared", "2024-03-01 09:00", declaration="d1")
@@ -222,16 +205,7 @@ def test_correlate_pairs_events_declaration_by_declaration() -> None:
 
 
 def test_correlate_a_trigger_without_the_key_pairs_with_nothing() -> None:
-    src = pack(
-        """
-        - id: T-PAY-AFTER-APPROVAL
-          template: precedence
-          citation: "§1"
-          when: Payment
-          requires: Approval
-          correlate: declaration
-        """
-    )
+    src = pack(PAY_AFTER_APPROVAL)
     h = county(src)
     proc(h, "P-1", "Approval", "2024-03-02 09:00", declaration="d1")
     pay = proc(h, "P-1", "Payment", "2024-03-03 09:00")
