@@ -36,6 +36,7 @@ SAMPLE: dict[str, Any] = {
     "list of post or person ids": ["head"],
     "object": {"data": {}},
     "IANA time zone": "Asia/Shanghai",
+    "calendar code": "NL",
 }
 
 

@@ -15,7 +15,7 @@ def _calendar(v: Any) -> str:
 
 
 #: A working-day calendar: ``CN`` (PRC, with 调休) or a country code of the ``holidays`` package (``NL``, ``DE-BY``).
-CALENDAR = FieldType("calendar code (CN, NL, DE-BY …)", _calendar)
+CALENDAR = FieldType("calendar code", _calendar)
 
 UNIT_TYPE = Vocabulary(
     "unit_type",
