@@ -14,7 +14,6 @@ mapping's ``calendar:``); :meth:`WorkCalendar.of` builds it for an org chart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -82,9 +81,6 @@ class WorkCalendar:
     def of(cls, org: _HasCalendar) -> WorkCalendar:
         """The calendar an org chart chose (its zone, ``calendar_set``, ``day_closed``)."""
         return cls(org.tz, country=org.calendar, closed=frozenset(org.closed_days))
-
-    def with_closed(self, days: Iterable[date]) -> WorkCalendar:
-        return WorkCalendar(self.tz, self.fallback_used, self.country, self.closed | frozenset(days))
 
     def covered(self, d: date) -> bool:
         """Whether the official calendar covers ``d``'s year (else Monday–Friday is assumed)."""

@@ -58,7 +58,8 @@ all``, the default) or only on the case's first act in the file (``first``).
 Streaming: CSV is read with the csv module over a text stream, XES with
 ``xml.etree.ElementTree.iterparse``, each trace cleared (and detached from the root) as soon
 as its events are turned into acts, so memory stays bounded by one batch and one trace
-(plus one counter per case id for the positions). ``progress(n)`` is called with the number
+(plus, for ids derived from the content, a count per distinct event of each case — for
+XES only the current trace's). ``progress(n)`` is called with the number
 of bytes of the file on disk consumed since the last call.
 
 Errors: a row (CSV: its line number in the file) or event (XES: ``line`` is the 1-based
@@ -465,8 +466,8 @@ class _Converter:
         """
         body = json.dumps([case, act, at, by, unit, data], sort_keys=True, ensure_ascii=False, default=str)
         digest = hashlib.sha256(f"{self.m.jurisdiction}\x1f{body}".encode()).hexdigest()[:24]
-        if rec.where and rec.first_of_case:  # XES: a new trace
-            self.seen.pop(case, None)
+        if rec.where and rec.first_of_case:  # XES: a new trace — only its events are counted
+            self.seen.clear()
         counts = self.seen.setdefault(case, {})
         n = counts.get(digest, 0)
         counts[digest] = n + 1

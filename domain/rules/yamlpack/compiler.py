@@ -95,6 +95,9 @@ class CompiledPack:
     extends: str | None = None
     #: Every data field the pack's rules read (conditions, ``correlate``, ``due.field``, ``by_field`` …).
     field_refs: tuple[FieldRef, ...] = ()
+    #: The compiled rules as the pack states them (selectors with their act names and patterns,
+    #: conditions, line numbers) — for checks of a pack against a log.
+    specs: tuple[RuleSpec, ...] = ()
 
     def renamed_fields(self, renamed: Mapping[str, str]) -> list[PackError]:
         """Errors for fields read under the name a mapping consumed (``renamed``: source name →
@@ -409,6 +412,7 @@ class _Compiler:
             )
         seen: dict[str, int] = {}
         rules: list[Rule] = []
+        specs: list[RuleSpec] = []
         for i, raw in enumerate(doc["rules"]):
             rid = str(raw["id"])
             if rid in seen:
@@ -425,8 +429,11 @@ class _Compiler:
                 )
             seen[rid] = self.lines.of(("rules", i, "id"))
             spec = self.rule_spec(i, raw)
+            specs.append(spec)
             rules.append(BUILDERS[spec.template](spec))
-        return CompiledPack(self.pack, name_zh, name_en, eff, tuple(rules), source_hash, extends, tuple(self.refs))
+        return CompiledPack(
+            self.pack, name_zh, name_en, eff, tuple(rules), source_hash, extends, tuple(self.refs), tuple(specs)
+        )
 
 
 def hash_text(text: str) -> str:

@@ -48,11 +48,12 @@ def build(spec: RuleSpec) -> Rule:
         tl = spec.timeline.bind(ctx.org.tz)
         events: dict[str, list[tuple[Any, int, str, Act]]] = defaultdict(list)
         for c in ctx.cases:
-            for a in c.acts:
+            acts = tl.sort(c.acts)
+            for a in acts:
                 kind = -1
-                if spec.triggers(ctx, when, a, c.acts):
+                if spec.triggers(ctx, when, a, acts):
                     kind = 0
-                elif then is not None and then.matches(a, ctx.org, c.acts) and spec.in_force(ctx, a):
+                elif then is not None and then.matches(a, ctx.org, acts) and spec.in_force(ctx, a):
                     kind = 1
                 if kind < 0:
                     continue

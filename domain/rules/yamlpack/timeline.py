@@ -20,7 +20,7 @@ rows arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -58,13 +58,6 @@ class Timeline:
         """Its place in time: acts with equal moments are simultaneous."""
         return (self.time(a, tz), self.rank(a.act))
 
-    def key(self, a: Act, tz: tzinfo) -> tuple[Any, int, str]:
-        """The order acts are read in (simultaneous acts by id)."""
-        return (*self.moment(a, tz), a.id)
-
-    def sort(self, acts: Iterable[Act], tz: tzinfo) -> list[Act]:
-        return sorted(acts, key=lambda a: self.key(a, tz))
-
     def bind(self, tz: tzinfo) -> Bound:
         return Bound(self, tz)
 
@@ -84,6 +77,7 @@ class Bound:
         return m
 
     def sort(self, acts: Iterable[Act]) -> list[Act]:
+        """``acts`` in the rule's order: by moment, simultaneous acts by id."""
         return sorted(acts, key=lambda a: (*self.moment(a), a.id))
 
     def before(self, a: Act, b: Act) -> bool:
@@ -99,6 +93,3 @@ class Bound:
         if self.line.granularity == "day":
             return local_date(at, self.tz) > local_date(due, self.tz)
         return at > due
-
-    def index(self, acts: Sequence[Act]) -> dict[str, int]:
-        return {a.id: i for i, a in enumerate(acts)}
