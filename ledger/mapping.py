@@ -596,16 +596,21 @@ def _org_act(jur: str, root: str, act: str, data: dict[str, Any], on: str, tz: Z
     }
 
 
-def _pack_id(path: Path, text: str) -> str:
-    """The id of the pack in ``path``, which must compile: else nothing is imported, and the
-    error names the pack file and its line (not the mapping)."""
+def _pack_id(path: Path, text: str, m: LogMapping) -> str:
+    """The id of the pack in ``path``, which must compile — and must not read a field under the
+    name this mapping consumed (always absent): else nothing is imported, and the error names
+    the pack file and its line (not the mapping)."""
     from domain.rules.packcheck import located_error
     from domain.rules.yamlpack import PackError, load_pack
 
     try:
-        return load_pack(text).id
+        cp = load_pack(text)
     except PackError as e:
         raise located_error(e, str(path)) from e
+    renamed = cp.renamed_fields(renamed_sources(m))
+    if renamed:
+        raise located_error(renamed[0], str(path))
+    return cp.id
 
 
 def renamed_sources(m: LogMapping) -> dict[str, str]:
@@ -624,24 +629,6 @@ def renamed_sources(m: LogMapping) -> dict[str, str]:
     for target in ("role", *m.data):
         out.pop(target, None)  # a field of that name is there after the mapping
     return out
-
-
-def _check_pack_fields(m: LogMapping, path: Path, text: str) -> None:
-    """Refuse a pack whose rules read a field under the name the mapping consumed (always absent)."""
-    from domain.rules.yamlpack import PackError, load_pack
-
-    try:
-        cp = load_pack(text)
-    except PackError:
-        return  # a pack that does not compile is refused when its pack_defined is validated
-    errs = cp.renamed_fields(renamed_sources(m))
-    if errs:
-        e = errs[0]
-        raise LedgerError(
-            f"{path.name}:{e.line}: {e.message_zh.removeprefix(f'第 {e.line} 行，')}",
-            f"{path.name}:{e.line}: {e.message_en.removeprefix(f'line {e.line}, ')}",
-            code="pack_field_renamed",
-        )
 
 
 class _Org:
@@ -678,8 +665,7 @@ class _Org:
                 text = path.read_text(encoding="utf-8")
             except OSError as e:
                 raise LedgerError(f"无法读取规则包 {path}", f"cannot read rule pack {path}: {e}", code="no_file") from e
-            _check_pack_fields(m, path, text)
-            pid = _pack_id(path, text)
+            pid = _pack_id(path, text, m)
             on = since[:10]
             out.append(_org_act(jur, m.root_unit, "pack_defined", {"pack": pid, "source": text}, on, tz))
             out.append(_org_act(jur, m.root_unit, "pack_adopted", {"pack": pid, "from": on}, on, tz))
