@@ -613,24 +613,6 @@ def _pack_id(path: Path, text: str, m: LogMapping) -> str:
     return cp.id
 
 
-def renamed_sources(m: LogMapping) -> dict[str, str]:
-    """What the mapping made of the source names it consumed (``'(case)_Amount' → 'data.amount'``)
-    — a rule that reads them under their old name reads nothing."""
-    out = {name: "dropped" for name in m.drop}
-    top = {"case": m.case, "act": m.activity, "at": m.time, "by": m.person, "unit": m.unit, "id": m.id}
-    for target, src in top.items():
-        if src is not None and src.name:
-            out[src.name] = f"it is the act's '{target}'"
-    if m.role is not None and m.role.name and m.role.name != "role":
-        out[m.role.name] = "renamed data.role"
-    for target, src in m.data.items():
-        if src.name and src.name != target:
-            out[src.name] = f"renamed data.{target}"
-    for target in ("role", *m.data):
-        out.pop(target, None)  # a field of that name is there after the mapping
-    return out
-
-
 class _Org:
     """Org acts the import needs first: the skeleton, the packs, newly seen people and units."""
 

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from difflib import get_close_matches
-from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from domain.acts import Act
@@ -34,7 +33,9 @@ from domain.org import OrgChart, PackAdoption
 from domain.rules.conditions import MISSING, Condition, compile_condition, lookup
 from domain.rules.custom import restoring_packs, run_clock
 from domain.rules.engine import Evaluator, group_cases
+from domain.rules.patterns import NameMatcher, PatternError
 from domain.rules.yamlpack import SELECTOR_FIELDS, PackError, load_pack
+from domain.rules.yamlpack.compiler import TRIGGERS
 from domain.rules.yamlpack.source import KeyPath, Lines, field_of, parse_yaml, rule_of
 from domain.timeutil import CHINA_TZ, start_of_day
 
@@ -99,17 +100,6 @@ def located_error(e: PackError, path: str) -> LedgerError:
 
 
 # ---- reading the pack: what its rules name and read, and where -------------------------------------
-#: The selector of the act each template judges (the rule-level ``condition`` applies to it).
-TRIGGERS: Mapping[str, str] = {
-    "precedence": "when",
-    "response": "after",
-    "deadline": "due.of",
-    "absence": "when",
-    "chain": "before",
-    "four_eyes": "second",
-    "escalation": "when",
-    "quorum": "when",
-}
 #: An act's own fields: a condition reads the act's data, never these.
 ACT_FIELDS = frozenset({"id", "case", "kind", "act", "at", "by", "unit", "jurisdiction"})
 
@@ -237,8 +227,10 @@ class _Checker:
         self.lines = lines
         self.acts = acts
         self.by_name: dict[str, list[Act]] = defaultdict(list)
+        self.by_case: dict[tuple[str, str], list[Act]] = defaultdict(list)  # what case.has(...) reads
         for a in acts:
             self.by_name[a.act].append(a)
+            self.by_case[(a.jurisdiction, a.case)].append(a)
         self.warned_fields: set[tuple[str, int]] = set()
 
     def warn(self, code: str, zh: str, en: str, path: KeyPath) -> None:
@@ -260,12 +252,14 @@ class _Checker:
         )
 
     def matching(self, pattern: str) -> list[str]:
-        """The act names of the log a name (or a pattern with ``*``/``?``/``[…]``) picks."""
+        """The act names of the log a name (or a pattern, :mod:`domain.rules.patterns`) picks."""
         if pattern in self.by_name:
             return [pattern]
-        if any(ch in pattern for ch in "*?["):
-            return [n for n in self.by_name if fnmatchcase(n, pattern)]
-        return []
+        try:
+            picks = NameMatcher([pattern])
+        except PatternError:
+            return []
+        return [n for n in self.by_name if picks(n)]
 
     def acts_of(self, sel: _Sel) -> list[Act]:
         if not sel.names:
@@ -320,7 +314,7 @@ class _Checker:
         present = [self.field(f, path, renamed) for f in sorted(cond.fields)]
         if not acts or not all(present):
             return  # no act to judge, or a field that is never there (warned above)
-        if not any(cond.evaluate(a.data) for a in acts):
+        if not any(cond.evaluate(a.data, a, self.by_case[(a.jurisdiction, a.case)]) for a in acts):
             self.warn(
                 "condition_never_true",
                 f"条件「{cond.text}」在日志的 {len(acts)} 个「{what}」行为上从不成立",
