@@ -259,10 +259,14 @@ def _supervision_cases(s: Services, j: str, start: datetime, cutoff: datetime) -
     return group_cases(a for a in s.acts_by_ids(j, ids) if a.kind == "supervision")
 
 
+#: What a bulletin reads: the supervision items, and the org chart (unit names, who may sign).
+BULLETIN_KINDS = ("supervision", "org")
+
+
 def month_bulletin(cache: ViewCache, s: Services, j: str, month: str, now: datetime) -> list[BulletinRow]:
     """The bulletin of ``month`` in jurisdiction ``j`` as of ``now`` (ValueError: a bad month).
 
-    A finished month's is kept in ``cache`` until an act other than a read is stored in the
+    A finished month's is kept in ``cache`` until a supervision or org act is stored in the
     jurisdiction; a month not yet over is computed afresh each time (its cut-off is "now").
     """
     org = s.ledger.org(j)
@@ -274,4 +278,4 @@ def month_bulletin(cache: ViewCache, s: Services, j: str, month: str, now: datet
 
     if cutoff >= now:
         return compute()
-    return cache.get(("bulletin", j, month), cache.version(s.ledger, [j]), compute)
+    return cache.get(("bulletin", j, month), cache.version(s.ledger, [j], BULLETIN_KINDS), compute)

@@ -27,6 +27,9 @@ from api.ui.session import viewer
 from domain.timeutil import CHINA_TZ
 
 router = APIRouter()
+#: Items listed on the page per section; a month with more lists the first ones and says how
+#: many there are (the Word and Excel downloads hold them all).
+SHOWN = 300
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -85,6 +88,7 @@ def bulletin_page(
             "poor": sum(r["poor_quality_count"] for r in rows),
         },
         issued=s.now(),
+        shown=SHOWN,
     )
 
 

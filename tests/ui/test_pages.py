@@ -349,16 +349,30 @@ def test_the_bulletin_is_the_apis_for_every_month(site: Site) -> None:
         assert json.dumps(ours, sort_keys=True) == json.dumps(api, sort_keys=True), month
 
 
-def test_a_cached_bulletin_is_recomputed_when_an_act_is_stored_but_not_when_one_is_read(site: Site) -> None:
+def test_a_cached_bulletin_is_recomputed_when_a_supervision_act_is_stored_not_when_one_is_read(site: Site) -> None:
     s = site.app.state.services
     cache = ViewCache()
     now = datetime.now(UTC)
     first = month_bulletin(cache, s, J, "2024-07", now)
     s.log_access(_principal(site, "auditor"), "/ui/bulletin", {}, [J])
-    assert month_bulletin(cache, s, J, "2024-07", now) is first
-    fu = follow(site, "supervisor", first_violation(site), "acknowledge")
-    assert fu.status_code == 303
-    assert month_bulletin(cache, s, J, "2024-07", now) is not first
+    assert follow(site, "supervisor", first_violation(site), "acknowledge").status_code == 303
+    assert month_bulletin(cache, s, J, "2024-07", now) is first  # a read and a follow-up change no item
+    item = {
+        "id": "ui-sup-1",
+        "jurisdiction": J,
+        "case": "UI-SUP-1",
+        "kind": "supervision",
+        "act": "registered",
+        "at": "2024-07-01T09:00:00+08:00",
+        "by": "p-dq-hanaimin",
+        "unit": "u-dq-office",
+        "data": {"source": "meeting", "deadline": "2024-07-10T17:00:00+08:00", "responsible_unit": CLERK_UNIT},
+    }
+    r = site.client().post("/acts", json=item, headers=site.api("admin"))
+    assert r.status_code == 201, r.text
+    again = month_bulletin(cache, s, J, "2024-07", now)
+    assert again is not first
+    assert "UI-SUP-1" in {i.case for row in again for i in row.overdue}
 
 
 def _principal(site: Site, who: str) -> Any:
@@ -432,3 +446,15 @@ def test_the_dashboard_follows_a_new_act_but_not_its_own_reads(site: Site) -> No
     assert follow(site, "supervisor", first_violation(site, family="LEV"), "acknowledge").status_code == 303
     after = dashboard_counts(site)
     assert after["open"] == before["open"] - 1 and after["acknowledged"] == before["acknowledged"] + 1
+
+
+def test_a_long_bulletin_lists_its_first_items_and_says_the_downloads_hold_all(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.ui.bulletin
+
+    monkeypatch.setattr(api.ui.bulletin, "SHOWN", 1)
+    page = site.client("supervisor").get("/ui/bulletin", params={"month": "2024-07"}).text
+    table = page.split('id="bulletin-overdue"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr><td class=\"num\">") == 1
+    assert 'id="bulletin-overdue-more"' in page and "完整内容请下载 Word 或 Excel" in page
