@@ -456,5 +456,5 @@ def test_a_long_bulletin_lists_its_first_items_and_says_the_downloads_hold_all(
     monkeypatch.setattr(api.ui.bulletin, "SHOWN", 1)
     page = site.client("supervisor").get("/ui/bulletin", params={"month": "2024-07"}).text
     table = page.split('id="bulletin-overdue"', 1)[1].split("</table>", 1)[0]
-    assert table.count("<tr><td class=\"num\">") == 1
+    assert table.count('<tr><td class="num">') == 1
     assert 'id="bulletin-overdue-more"' in page and "完整内容请下载 Word 或 Excel" in page
