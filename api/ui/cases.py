@@ -35,7 +35,7 @@ def mark_corrections(timeline: list[dict[str, Any]]) -> None:
             target.setdefault("amended_by", []).append(a)
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id:path}")
 def case_page(
     request: Request,
     case_id: Annotated[str, Path()],

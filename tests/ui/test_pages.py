@@ -10,6 +10,7 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -306,6 +307,23 @@ def test_a_case_as_of_a_moment_by_business_time_and_by_recorded_time(site: Site)
     assert half.count('<li class="act') == len(api.json()["timeline"])
     r = c.get(f"/ui/cases/{case}", params={"jurisdiction": J, "clock": "later"})
     assert r.status_code == 422 and "<code>clock</code>" in r.text
+
+
+def test_a_case_id_with_a_slash_and_reserved_characters_opens_and_links_to_itself(site: Site) -> None:
+    case = "东区办〔2024〕/17 号#附件?2&x=1"
+    tl = site.client("auditor").get("/cases/DQ-INC-2024-001/timeline", headers=site.api("auditor")).json()["timeline"]
+    first = tl[0]
+    a = {k: first[k] for k in ("jurisdiction", "kind", "act", "at", "by", "unit", "data")}
+    r = site.client().post("/acts", json=a | {"id": "ui-slash-1", "case": case}, headers=site.api("admin"))
+    assert r.status_code == 201, r.text
+    c = site.client("auditor")
+    page = c.get(f"/ui/cases/{quote(case, safe='/')}", params={"jurisdiction": J})
+    assert page.status_code == 200, page.text
+    assert 'id="act-ui-slash-1"' in page.text and "东区办〔2024〕/17 号#附件?2&amp;x=1" in page.text
+    action = re.search(r'<form method="get" action="([^"]+)" class="filters asof"', page.text)
+    assert action and action.group(1) == f"/ui/cases/{quote(case, safe='/')}", "the page links to itself encoded"
+    again = c.get(action.group(1), params={"jurisdiction": J, "at": "2030-01-01", "clock": "recorded"})
+    assert again.status_code == 200 and 'id="act-ui-slash-1"' in again.text
 
 
 def test_a_correction_is_shown_beside_the_act_it_corrects(site: Site) -> None:
