@@ -34,8 +34,8 @@ from domain.rules.conditions import MISSING, Condition, compile_condition, looku
 from domain.rules.custom import restoring_packs, run_clock
 from domain.rules.engine import Evaluator, group_cases
 from domain.rules.patterns import NameMatcher, PatternError
-from domain.rules.yamlpack import SELECTOR_FIELDS, PackError, load_pack
-from domain.rules.yamlpack.compiler import TRIGGERS
+from domain.rules.yamlpack import PackError, load_pack
+from domain.rules.yamlpack.compiler import TRIGGERS, selector_sources
 from domain.rules.yamlpack.source import KeyPath, Lines, field_of, parse_yaml, rule_of
 from domain.timeutil import CHINA_TZ, start_of_day
 
@@ -150,18 +150,8 @@ def _rule_refs(doc: Mapping[str, Any]) -> list[_RuleRefs]:
         path: KeyPath = ("rules", i)
         template = raw["template"]
         sels: dict[str, _Sel] = {}
-        for name in SELECTOR_FIELDS[template]:
-            head, _, tail = name.partition(".")
-            if head not in raw:
-                continue
-            if tail == "*":
-                for j, s in enumerate(raw[head]):
-                    sels[f"{head}.{j}"] = _selector(s, (*path, head, j))
-            elif tail:
-                if isinstance(raw[head], Mapping) and tail in raw[head]:
-                    sels[name] = _selector(raw[head][tail], (*path, head, tail))
-            else:
-                sels[name] = _selector(raw[head], (*path, head))
+        for name, src, where in selector_sources(raw, path):
+            sels[name] = _selector(src, where)
         fields: list[tuple[str, KeyPath]] = []
         if template == "deadline":
             fields.append((str(raw["due"]["field"]), (*path, "due", "field")))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -70,6 +70,24 @@ SELECTOR_FIELDS: Mapping[str, tuple[str, ...]] = {
     "escalation": escalation.SELECTORS,
     "quorum": quorum.SELECTORS,
 }
+
+
+def selector_sources(raw: Mapping[str, Any], path: KeyPath) -> Iterator[tuple[str, Any, KeyPath]]:
+    """Each selector a rule of its template holds: its name in :data:`SELECTOR_FIELDS` (a list
+    item as ``x.<i>``), its raw text and where it stands in the pack."""
+    for name in SELECTOR_FIELDS[raw["template"]]:
+        head, _, tail = name.partition(".")
+        if head not in raw:
+            continue
+        if tail == "*":
+            for j, s in enumerate(raw[head]):
+                yield f"{head}.{j}", s, (*path, head, j)
+        elif tail:
+            sub = raw[head]
+            if isinstance(sub, Mapping) and tail in sub:
+                yield name, sub[tail], (*path, head, tail)
+        else:
+            yield name, raw[head], (*path, head)
 
 
 @dataclass(frozen=True)
@@ -280,19 +298,8 @@ class _Compiler:
             if "en" in msg:
                 msg_en = self.message(msg["en"], (*path, "message", "en"))
         sels: dict[str, Selector] = {}
-        for name in SELECTOR_FIELDS[template]:
-            head, _, tail = name.partition(".")
-            if head not in raw:
-                continue
-            if tail == "*":
-                for j, s in enumerate(raw[head]):
-                    sels[f"{head}.{j}"] = self.selector(s, (*path, head, j))
-            elif tail:
-                sub = raw[head]
-                if isinstance(sub, Mapping) and tail in sub:
-                    sels[name] = self.selector(sub[tail], (*path, head, tail))
-            else:
-                sels[name] = self.selector(raw[head], (*path, head))
+        for name, src, where in selector_sources(raw, path):
+            sels[name] = self.selector(src, where)
         if template == "escalation" and "then" in raw and int(raw["max"]) < 1:
             raise self.error("有 then 时 max 至少为 1", "with 'then', 'max' must be at least 1", (*path, "max"))
         if template == "quorum":
