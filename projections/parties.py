@@ -28,6 +28,9 @@ from ledger.store import Ledger, _col
 NAME = "parties"
 TABLE = "ledger_case_parties"
 _RECOMPUTE = frozenset({"corrected", "retracted"})
+#: How far the index may run ahead of its saved position over acts that change nothing (the
+#: access log's reads, follow-ups) before the position is written: one write per this many.
+UNSAVED_MAX = 2000
 
 
 class PartiesIndex:
@@ -41,6 +44,8 @@ class PartiesIndex:
         self.tracking.create_table()  # type: ignore[attr-defined]
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.table = f"{prefix}{TABLE}"
+        #: The position this process has reached over acts that changed nothing (not yet saved).
+        self._passed = 0
         with ledger.datastore.transaction(commit=True) as c:
             if ledger.is_postgres:  # two servers starting at once must not race on the DDL
                 c.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
@@ -50,8 +55,13 @@ class PartiesIndex:
             )
             c.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {self.table} (unit, jurisdiction, case_id)")
 
-    def position(self) -> int:
+    def saved_position(self) -> int:
         return int(self.tracking.max_tracking_id(self.name) or 0)  # type: ignore[attr-defined]
+
+    def position(self) -> int:
+        """The last notification this index has taken into account: saved, or passed over by
+        this process because it changed no row (re-reading those after a restart is harmless)."""
+        return max(self.saved_position(), self._passed)
 
     def run(self, *, batch: int = 5000) -> int:
         """Catch up with the log; returns the number of acts processed."""
@@ -76,6 +86,12 @@ class PartiesIndex:
             new.setdefault((a.jurisdiction, a.case), a.unit)
             if (a.kind, a.act) in HANDOVERS or a.act in _RECOMPUTE:
                 recompute[a.jurisdiction].add(a.case)
+        last = notes[-1][0]
+        if not (new or recompute or org_changed) and last - self.saved_position() < UNSAVED_MAX:
+            # Only reads and follow-ups: no row changes, so no write (an audited read must not
+            # cost a transaction here); the position is saved with the next change.
+            self._passed = last
+            return
         for j in org_changed:
             recompute[j] |= self._handover_cases(j)
         rows: dict[tuple[str, str], list[tuple[str, int]]] = {}
@@ -104,7 +120,8 @@ class PartiesIndex:
             ]
             if owners:
                 c.executemany(ins, owners)
-            self.tracking._insert_tracking(c, Tracking(self.name, notes[-1][0]))  # type: ignore[attr-defined]
+            self.tracking._insert_tracking(c, Tracking(self.name, last))  # type: ignore[attr-defined]
+        self._passed = last
 
     def _owned(self, c: Any, cases: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Those of ``cases`` that already have their owner row."""

@@ -205,7 +205,7 @@ MATRIX: dict[tuple[str, str], Cell] = {
     ("POST", "/ui/violations/{violation_id}/{action}"): Cell(
         _page_follow, {**FOLLOWERS, "supervisor": 303, "admin": 303}, page=True
     ),
-    ("GET", "/ui/cases/{case_id}"): Cell(page("/ui/cases/LEV-1"), OTHER_CLERK_REFUSED, page=True),
+    ("GET", "/ui/cases/{case_id:path}"): Cell(page("/ui/cases/LEV-1"), OTHER_CLERK_REFUSED, page=True),
     ("GET", "/ui/bulletin"): Cell(page("/ui/bulletin", month="2024-04"), page=True),
     ("GET", "/ui/bulletin.{fmt}"): Cell(page("/ui/bulletin.xlsx", month="2024-04"), page=True),
     ("GET", "/ui/rules"): Cell(page("/ui/rules"), page=True),
