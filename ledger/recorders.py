@@ -6,19 +6,26 @@ each so that the same transaction that inserts a batch of stored events also ins
 rows of ``ledger_chain``: the hash chain over each jurisdiction's acts in recorded order, and
 the index the ledger reads cases, act ids and times from.
 
-``(jurisdiction, seq)`` is the chain's primary key, so two writers that read the same chain
-head cannot both append: the second fails with an integrity error and retries with the new
-head (the chain never forks). On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on
-both tables.
+Writers of one jurisdiction's chain are serialized (串行写入): :meth:`chain_transaction` opens
+the write transaction with ``BEGIN IMMEDIATE`` on SQLite and a per-jurisdiction
+``pg_advisory_xact_lock`` on PostgreSQL, so the chain head, case versions and stored act ids
+read inside it are still current when the batch is inserted. ``(jurisdiction, seq)`` is the
+chain's primary key besides, so the chain cannot fork even for a writer that skips the lock.
+The insert runs in a savepoint: a unique violation (an act id already stored) is an
+:class:`~eventsourcing.persistence.IntegrityError` and leaves the transaction usable. On
+PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on both tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+import psycopg
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
@@ -89,6 +96,37 @@ def _append_only_triggers(schema: str, table: str) -> list[str]:
 SQLITE_CACHE_PRAGMA = "PRAGMA cache_size=-65536"  # 64 MiB
 
 
+class ChainWriter(Protocol):
+    """One jurisdiction's write transaction (写入事务): reads see the current chain, inserts are atomic."""
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]: ...
+
+    def insert(self, stored_events: Sequence[StoredEvent], chain_rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert events and chain rows in a savepoint; :class:`IntegrityError` leaves nothing of them."""
+        ...
+
+
+class _SQLiteChainWriter:
+    def __init__(self, recorder: LedgerSQLiteRecorder, cursor: SQLiteCursor) -> None:
+        self.recorder = recorder
+        self.cursor = cursor
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        self.cursor.execute(statement, list(params))
+        return list(self.cursor.fetchall())
+
+    def insert(self, stored_events: Sequence[StoredEvent], chain_rows: Sequence[tuple[Any, ...]]) -> None:
+        c = self.cursor
+        c.execute("SAVEPOINT chain_insert")
+        try:
+            self.recorder._insert_events(c, stored_events, chain_rows=chain_rows)
+        except sqlite3.IntegrityError as e:
+            c.execute("ROLLBACK TO chain_insert")
+            c.execute("RELEASE chain_insert")
+            raise IntegrityError(str(e)) from e
+        c.execute("RELEASE chain_insert")
+
+
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     """SQLite events + chain rows, one transaction per batch."""
 
@@ -119,6 +157,22 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             placeholders = ",".join("?" * len(CHAIN_COLUMNS))
             c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES ({placeholders})", rows)
         return ids
+
+    @contextmanager
+    def chain_transaction(self, jurisdiction: str) -> Iterator[ChainWriter]:
+        """A write transaction holding the database's write lock from its start (``BEGIN IMMEDIATE``)."""
+        with self.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _SQLiteChainWriter(self, cursor)
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+            finally:
+                cursor.sqlite_cursor.close()
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
@@ -160,9 +214,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         self.chain_insert = f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) SELECT * FROM unnest({arrays})'
 
     def create_table(self) -> None:
+        """The library's tables, then the chain and triggers (run under :meth:`Ledger.schema_lock`)."""
         super().create_table()
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
             for s in self.chain_ddl + self.trigger_ddl:
                 curs.execute(s)  # type: ignore[arg-type]
 
@@ -170,3 +224,30 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         rows = kwargs.get("chain_rows")
         if rows:
             curs.execute(self.chain_insert, [list(col) for col in zip(*rows, strict=True)])
+
+    @contextmanager
+    def chain_transaction(self, jurisdiction: str) -> Iterator[ChainWriter]:
+        """A write transaction holding the jurisdiction's advisory lock from its start."""
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            curs.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_chain'), hashtext(%s))", [jurisdiction])
+            yield _PostgresChainWriter(self, conn, curs)
+
+
+class _PostgresChainWriter:
+    def __init__(self, recorder: LedgerPostgresRecorder, conn: Any, curs: Any) -> None:
+        self.recorder = recorder
+        self.conn = conn
+        self.curs = curs
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        self.curs.execute(statement, list(params))
+        return list(self.curs.fetchall())
+
+    def insert(self, stored_events: Sequence[StoredEvent], chain_rows: Sequence[tuple[Any, ...]]) -> None:
+        try:
+            with self.conn.transaction():  # a savepoint
+                self.recorder._insert_events(self.curs, stored_events, chain_rows=chain_rows)
+                # the library's own insert: LOCK TABLE (notification ids in commit order), NOTIFY, events
+                self.recorder._insert_stored_events(self.curs, stored_events)
+        except psycopg.IntegrityError as e:
+            raise IntegrityError(str(e)) from e

@@ -10,6 +10,8 @@ the store itself refuses nothing that is well-formed.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import threading
 from collections import defaultdict
@@ -30,9 +32,13 @@ from domain.system_cases import org_case
 from domain.timeutil import format_datetime, utcnow
 from ledger import codec
 from ledger.config import DbConfig, resolve_db
-from ledger.recorders import CHAIN_TABLE, LedgerPostgresRecorder, LedgerSQLiteRecorder
+from ledger.recorders import CHAIN_TABLE, ChainWriter, LedgerPostgresRecorder, LedgerSQLiteRecorder
 
 ORG_KIND = "org"
+DDL_LOCK = "SELECT pg_advisory_lock(hashtext('ledger_ddl'))"
+DDL_UNLOCK = "SELECT pg_advisory_unlock(hashtext('ledger_ddl'))"
+
+Query = Callable[[str, Sequence[Any]], list[Any]]
 
 
 class WriteConflictError(LedgerError):
@@ -64,6 +70,8 @@ class Ledger:
         self.clock = clock
         self._lock = threading.RLock()
         self._orgs: dict[str, tuple[int, OrgChart]] = {}
+        self._ddl_lock = threading.RLock()
+        self._ddl_depth = 0
         cfg = self.config
         if cfg.backend == "sqlite":
             self.datastore: Any = SQLiteDatastore(cfg.path, lock_timeout=30)
@@ -81,12 +89,13 @@ class Ledger:
                 max_overflow=4,
                 enable_db_functions=False,  # keeps notification ids in commit order
             )
-            if cfg.schema != "public":
-                with self.datastore.transaction(commit=True) as c:
-                    c.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema}"')
             self.recorder = LedgerPostgresRecorder(self.datastore)
             self.ph = "%s"
-        self.recorder.create_table()
+        with self.schema_lock():
+            if self.is_postgres and cfg.schema != "public":
+                with self.datastore.transaction(commit=True) as c:
+                    c.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema}"')
+            self.recorder.create_table()
         self.events_table = self.recorder.events_table_name
         schema = f'"{cfg.schema}".' if cfg.backend == "postgres" else ""
         self.t_events = f"{schema}{self.events_table}"
@@ -96,6 +105,30 @@ class Ledger:
     @property
     def is_postgres(self) -> bool:
         return self.config.backend == "postgres"
+
+    @contextlib.contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """Hold while creating tables (建表锁): every opener of a database runs the same idempotent
+        DDL (the library's tables and types, the chain, tracking, views, tokens), which PostgreSQL
+        refuses to run twice at the same moment. On PostgreSQL a session advisory lock
+        (``ledger_ddl``) on a connection of its own, so the DDL may run in any transactions;
+        re-entrant within the process. SQLite serializes DDL by its write lock already."""
+        with self._ddl_lock:
+            if not self.is_postgres or self._ddl_depth:
+                self._ddl_depth += 1
+                try:
+                    yield
+                finally:
+                    self._ddl_depth -= 1
+                return
+            with self.datastore.get_connection() as conn:
+                conn.execute(DDL_LOCK)
+                self._ddl_depth += 1
+                try:
+                    yield
+                finally:
+                    self._ddl_depth -= 1
+                    conn.execute(DDL_UNLOCK)
 
     def sql(self, statement: str) -> str:
         """Our SQL is written with ``?``; PostgreSQL wants ``%s``."""
@@ -136,9 +169,9 @@ class Ledger:
             rows = self.query(f"SELECT COUNT(*) AS n FROM {self.t_chain} WHERE jurisdiction=?", [jurisdiction])
         return int(_col(rows[0], "n", 0))
 
-    def head(self, jurisdiction: str) -> tuple[int, str]:
+    def head(self, jurisdiction: str, *, q: Query | None = None) -> tuple[int, str]:
         """The chain head of a jurisdiction: (seq, hash); (0, genesis) when empty."""
-        rows = self.query(
+        rows = (q or self.query)(
             f"SELECT seq, hash FROM {self.t_chain} WHERE jurisdiction=? ORDER BY seq DESC LIMIT 1", [jurisdiction]
         )
         if not rows:
@@ -151,37 +184,53 @@ class Ledger:
         )
         return str(_col(rows[0], "kind", 0)) if rows else None
 
-    def _rows_for(self, jurisdiction: str, column: str, keys: Iterable[str], select: str, tail: str = "") -> list[Any]:
+    def _rows_for(
+        self,
+        jurisdiction: str,
+        column: str,
+        keys: Iterable[str],
+        select: str,
+        tail: str = "",
+        q: Query | None = None,
+    ) -> list[Any]:
         """Chain rows of a jurisdiction whose ``column`` is one of ``keys`` (one query on
         PostgreSQL with an array parameter; chunks of 500 on SQLite)."""
+        query = q or self.query
         keys = list(dict.fromkeys(keys))
         if not keys:
             return []
         if self.is_postgres:
-            return self.query(
+            return query(
                 f"SELECT {select} FROM {self.t_chain} WHERE jurisdiction=? AND {column} = ANY(?){tail}",
                 [jurisdiction, keys],
             )
         rows: list[Any] = []
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            rows += self.query(
+            rows += query(
                 f"SELECT {select} FROM {self.t_chain} WHERE jurisdiction=? "
                 f"AND {column} IN ({','.join('?' * len(chunk))}){tail}",
                 [jurisdiction, *chunk],
             )
         return rows
 
-    def case_versions(self, jurisdiction: str, cases: Iterable[str]) -> dict[str, tuple[int, str]]:
+    def case_versions(
+        self, jurisdiction: str, cases: Iterable[str], *, q: Query | None = None
+    ) -> dict[str, tuple[int, str]]:
         """Current version and kind of each named case that exists."""
         rows = self._rows_for(
-            jurisdiction, "case_id", cases, "case_id, MAX(originator_version) AS v, MIN(kind) AS k", " GROUP BY case_id"
+            jurisdiction,
+            "case_id",
+            cases,
+            "case_id, MAX(originator_version) AS v, MIN(kind) AS k",
+            " GROUP BY case_id",
+            q,
         )
         return {str(_col(r, "case_id", 0)): (int(_col(r, "v", 1)), str(_col(r, "k", 2))) for r in rows}
 
-    def existing_ids(self, jurisdiction: str, ids: Iterable[str]) -> dict[str, str]:
+    def existing_ids(self, jurisdiction: str, ids: Iterable[str], *, q: Query | None = None) -> dict[str, str]:
         """Act ids already stored in a jurisdiction, with their body hashes."""
-        rows = self._rows_for(jurisdiction, "act_id", ids, "act_id, body_hash")
+        rows = self._rows_for(jurisdiction, "act_id", ids, "act_id, body_hash", q=q)
         return {str(_col(r, "act_id", 0)): str(_col(r, "body_hash", 1)) for r in rows}
 
     # ---- the org chart ----------------------------------------------------------------
@@ -243,100 +292,125 @@ class Ledger:
         expected: dict[str, int] | None,
         id_conflicts: str = "raise",
     ) -> list[Appended]:
-        import hashlib
-
+        """One jurisdiction's batch, read and written in one transaction that holds its chain's
+        write lock (:meth:`~ledger.recorders.LedgerSQLiteRecorder.chain_transaction`): the head,
+        case versions and stored ids read in it are still current when the batch is inserted, so
+        concurrent writers neither fail nor fork the chain. ``expected`` versions that are not the
+        current ones are a :class:`WriteConflictError`."""
         bodies = [codec.canonical(codec.body(a)) for a in batch]
         hashes = [hashlib.sha256(b).hexdigest() for b in bodies]
-        streams: dict[str, UUID] = {}
+        # Imports first assume their acts are new (an id already stored fails the insert on the
+        # unique index, and the ids are then looked up in the same transaction): a lookup saved per batch.
+        lookup = not (on_conflict == "retry" and id_conflicts == "report" and not expected)
         last_exc: Exception | None = None
-        # Optimistic first attempt for imports: assume the acts are new (a stored id makes the
-        # insert fail on the unique index, and the retry looks the ids up). Saves a lookup per batch.
-        optimistic = on_conflict == "retry" and id_conflicts == "report" and not expected
-        for attempt in range(attempts):
-            existing = {} if optimistic and attempt == 0 else self.existing_ids(j, (a.id for a in batch))
-            versions = {c: v for c, (v, _k) in self.case_versions(j, (a.case for a in batch)).items()}
-            if expected:
-                versions.update({c: v for c, v in expected.items() if any(a.case == c for a in batch)})
-            seen_versions = dict(versions)
-            seq, prev = self.head(j)
-            recorded = self.clock()
-            recorded_us = codec.micros(recorded)
-            recorded_text = format_datetime(recorded)
-            stored: list[StoredEvent] = []
-            rows: list[tuple[Any, ...]] = []
-            results: list[Appended] = []
-            seen: dict[str, str] = {}
-            for a, bbytes, bh in zip(batch, bodies, hashes, strict=True):
-                known = existing.get(a.id) or seen.get(a.id)
-                if known is not None:
-                    if known != bh:
-                        if id_conflicts == "report":
-                            results.append(Appended(a, "conflict"))
-                            continue
-                        raise LedgerError(
-                            f"行为编号 {a.id} 已存在且内容不同",
-                            f"act id '{a.id}' is already stored with different content",
-                            code="id_conflict",
-                        )
-                    results.append(Appended(a, "duplicate"))
-                    continue
-                seen[a.id] = bh
-                seq += 1
-                version = versions.get(a.case, 0) + 1
-                versions[a.case] = version
-                stream = streams.get(a.case)
-                if stream is None:
-                    stream = streams[a.case] = codec.case_stream(j, a.case)
-                ev = StoredEvent(
-                    stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded_text, seq)
-                )
-                content = codec.content_hash(ev)
-                link = codec.link_hash(j, seq, content, prev)
-                rows.append(
-                    (
-                        j,
-                        seq,
-                        a.id,
-                        a.case,
-                        a.kind,
-                        a.act,
-                        codec.micros(a.at),
-                        recorded_us,
-                        self.oid(stream),
-                        version,
-                        bh,
-                        content,
-                        prev,
-                        link,
-                    )
-                )
-                prev = link
-                stored.append(ev)
-                results.append(
-                    Appended(
-                        Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, recorded, seq),
-                        "stored",
-                    )
-                )
-            if not stored:
-                return results
+        for _attempt in range(attempts):
             try:
-                self.recorder.insert_events(stored, chain_rows=rows)
-            except IntegrityError as e:
-                last_exc = e
-                if on_conflict == "raise" or expected:
-                    now = self.case_versions(j, (a.case for a in batch))
-                    for a in batch:
-                        if now.get(a.case, (0, ""))[0] > seen_versions.get(a.case, 0):
-                            raise WriteConflictError(a.case) from e
+                with self.recorder.chain_transaction(j) as w:
+                    results = self._append_locked(j, batch, bodies, hashes, w, lookup, expected, id_conflicts)
+            except IntegrityError as e:  # only a writer that bypasses the lock gets here
+                last_exc, lookup = e, True
                 continue
-            if any(a.kind == ORG_KIND for a in batch):
+            if any(r.act.kind == ORG_KIND and r.status == "stored" for r in results):
                 with self._lock:
                     self._orgs.pop(j, None)
             return results
         raise LedgerError(
             "写入多次冲突，未保存", f"could not append after {attempts} attempts: {last_exc}", code="write_conflict"
         )
+
+    def _append_locked(
+        self,
+        j: str,
+        batch: list[Act],
+        bodies: list[bytes],
+        hashes: list[str],
+        w: ChainWriter,
+        lookup: bool,
+        expected: dict[str, int] | None,
+        id_conflicts: str,
+    ) -> list[Appended]:
+        def q(statement: str, params: Sequence[Any] = ()) -> list[Any]:
+            return w.query(self.sql(statement), params)
+
+        existing = self.existing_ids(j, (a.id for a in batch), q=q) if lookup else {}
+        versions = {c: v for c, (v, _k) in self.case_versions(j, (a.case for a in batch), q=q).items()}
+        seq, prev = self.head(j, q=q)
+        recorded = self.clock()
+        recorded_us = codec.micros(recorded)
+        recorded_text = format_datetime(recorded)
+        streams: dict[str, UUID] = {}
+        stored: list[StoredEvent] = []
+        rows: list[tuple[Any, ...]] = []
+        results: list[Appended] = []
+        seen: dict[str, str] = {}
+        for a, bbytes, bh in zip(batch, bodies, hashes, strict=True):
+            known = existing.get(a.id) or seen.get(a.id)
+            if known is not None:
+                if known != bh:
+                    if id_conflicts == "report":
+                        results.append(Appended(a, "conflict"))
+                        continue
+                    raise LedgerError(
+                        f"行为编号 {a.id} 已存在且内容不同",
+                        f"act id '{a.id}' is already stored with different content",
+                        code="id_conflict",
+                    )
+                results.append(Appended(a, "duplicate"))
+                continue
+            if (
+                expected
+                and a.case in expected
+                and a.case not in streams
+                and versions.get(a.case, 0) != expected[a.case]
+            ):
+                raise WriteConflictError(a.case)
+            seen[a.id] = bh
+            seq += 1
+            version = versions.get(a.case, 0) + 1
+            versions[a.case] = version
+            stream = streams.get(a.case)
+            if stream is None:
+                stream = streams[a.case] = codec.case_stream(j, a.case)
+            ev = StoredEvent(
+                stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded_text, seq)
+            )
+            content = codec.content_hash(ev)
+            link = codec.link_hash(j, seq, content, prev)
+            rows.append(
+                (
+                    j,
+                    seq,
+                    a.id,
+                    a.case,
+                    a.kind,
+                    a.act,
+                    codec.micros(a.at),
+                    recorded_us,
+                    self.oid(stream),
+                    version,
+                    bh,
+                    content,
+                    prev,
+                    link,
+                )
+            )
+            prev = link
+            stored.append(ev)
+            results.append(
+                Appended(
+                    Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, recorded, seq),
+                    "stored",
+                )
+            )
+        if stored:
+            try:
+                w.insert(stored, rows)
+            except IntegrityError:
+                if lookup:
+                    raise
+                # an act id already stored: look the ids up and plan again, in the same transaction
+                return self._append_locked(j, batch, bodies, hashes, w, True, expected, id_conflicts)
+        return results
 
     # ---- reading ----------------------------------------------------------------------
     def case_history(

@@ -97,9 +97,7 @@ class TokenStore:
             "id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, role TEXT NOT NULL, units TEXT NOT NULL, "
             "person TEXT, jurisdiction TEXT, created_at TEXT NOT NULL, revoked_at TEXT, expires_at TEXT)"
         )
-        with ledger.datastore.transaction(commit=True) as c:
-            if ledger.is_postgres:  # two servers starting at once must not race on the DDL
-                c.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
+        with ledger.schema_lock(), ledger.datastore.transaction(commit=True) as c:
             c.execute(ddl)
             self._add_expiry(c)
 

@@ -133,23 +133,24 @@ class AuditProjection:
         self.name = name
         ds = ledger.datastore
         self.tracking: Any = PostgresTrackingRecorder(ds) if ledger.is_postgres else SQLiteTrackingRecorder(ds)
-        self.tracking.create_table()
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.t_v = f"{prefix}{VIOLATIONS}"
         self.t_c = f"{prefix}{CASES}"
         self.t_u = f"{prefix}{unjudged.TABLE}"
         self.t_tracking = f"{prefix}{getattr(self.tracking, 'tracking_table_name', 'tracking')}"
-        self._drop_views_without_state()
-        with ledger.datastore.transaction(commit=True) as c:
-            for s in _DDL:
-                c.execute(
-                    s.replace(f"TABLE IF NOT EXISTS {VIOLATIONS} ", f"TABLE IF NOT EXISTS {self.t_v} ")
-                    .replace(f"TABLE IF NOT EXISTS {CASES} ", f"TABLE IF NOT EXISTS {self.t_c} ")
-                    .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
-                    .replace(f" ON {CASES} ", f" ON {self.t_c} ")
-                )
-            for s in unjudged.ddl(self.t_u):
-                c.execute(s)
+        with ledger.schema_lock():  # the tables of an open, one opener at a time
+            self.tracking.create_table()
+            self._drop_views_without_state()
+            with ledger.datastore.transaction(commit=True) as c:
+                for s in _DDL:
+                    c.execute(
+                        s.replace(f"TABLE IF NOT EXISTS {VIOLATIONS} ", f"TABLE IF NOT EXISTS {self.t_v} ")
+                        .replace(f"TABLE IF NOT EXISTS {CASES} ", f"TABLE IF NOT EXISTS {self.t_c} ")
+                        .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
+                        .replace(f" ON {CASES} ", f" ON {self.t_c} ")
+                    )
+                for s in unjudged.ddl(self.t_u):
+                    c.execute(s)
         self._evaluators: dict[str, tuple[int, Evaluator]] = {}
 
     def _drop_views_without_state(self) -> None:

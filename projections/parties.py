@@ -41,19 +41,18 @@ class PartiesIndex:
         self.name = name
         ds = ledger.datastore
         self.tracking: object = PostgresTrackingRecorder(ds) if ledger.is_postgres else SQLiteTrackingRecorder(ds)
-        self.tracking.create_table()  # type: ignore[attr-defined]
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.table = f"{prefix}{TABLE}"
         #: The position this process has reached over acts that changed nothing (not yet saved).
         self._passed = 0
-        with ledger.datastore.transaction(commit=True) as c:
-            if ledger.is_postgres:  # two servers starting at once must not race on the DDL
-                c.execute("SELECT pg_advisory_xact_lock(hashtext('ledger_ddl'))")
-            c.execute(
-                f"CREATE TABLE IF NOT EXISTS {self.table} (jurisdiction TEXT NOT NULL, case_id TEXT NOT NULL, "
-                "unit TEXT NOT NULL, owner INTEGER NOT NULL, PRIMARY KEY (jurisdiction, case_id, unit))"
-            )
-            c.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {self.table} (unit, jurisdiction, case_id)")
+        with ledger.schema_lock():
+            self.tracking.create_table()  # type: ignore[attr-defined]
+            with ledger.datastore.transaction(commit=True) as c:
+                c.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.table} (jurisdiction TEXT NOT NULL, case_id TEXT NOT NULL, "
+                    "unit TEXT NOT NULL, owner INTEGER NOT NULL, PRIMARY KEY (jurisdiction, case_id, unit))"
+                )
+                c.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {self.table} (unit, jurisdiction, case_id)")
 
     def saved_position(self) -> int:
         return int(self.tracking.max_tracking_id(self.name) or 0)  # type: ignore[attr-defined]
