@@ -349,6 +349,7 @@ class ProblemOut(BaseModel):
     act_id: str
     reason_zh: str
     reason_en: str
+    column: str = Field(default="", description="The chain column found changed, when it is one column")
 
 
 class VerifyOut(BaseModel):

@@ -4,17 +4,24 @@ Every stored act has a row in ``ledger_chain`` with the hash of every byte of it
 event (``content_hash``), its predecessor's link hash (``prev_hash``) and its own link hash
 (``hash`` = H(jurisdiction, seq, content_hash, prev_hash)). ``verify`` recomputes all of it
 from the stored events, in order, and reports the first broken record: an event changed,
-deleted, added outside the chain or reordered, or a chain row changed or removed. A
+deleted, added outside the chain or reordered, or a chain row changed or removed. Every
+other column of the chain row the ledger reads (act id, case, kind, act, times, body hash,
+stream) is checked against the hashed event, and the jurisdictions are found from the events
+themselves, so an index edited to hide a record or a whole jurisdiction is found too. A
 checkpoint (head hash and count per jurisdiction) printed and kept elsewhere also catches
-the one thing a chain alone cannot: the newest records cut off together with their rows.
+the one thing a chain alone cannot: the newest records cut off together with their rows;
+signed with an Ed25519 key (:func:`sign_checkpoint`), it cannot be rewritten by whoever can
+write the database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +40,8 @@ class Problem:
     act_id: str
     reason_zh: str
     reason_en: str
+    #: The chain column found changed, when it is one column.
+    column: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -70,7 +79,9 @@ def verify(ledger: Ledger, *, against: Mapping[str, Any] | None = None, batch: i
     """Recompute every hash and link; compare with a kept checkpoint when given."""
     report = Report(ok=True, checked=0)
     nid = "e.notification_id" if ledger.is_postgres else "e.rowid"
-    for j in ledger.jurisdictions():
+    in_events = _events_by_jurisdiction(ledger)
+    in_chain = [str(_col(r, "j", 0)) for r in ledger.query(f"SELECT DISTINCT jurisdiction AS j FROM {ledger.t_chain}")]
+    for j in sorted({*(k for k in in_events if k is not None), *in_chain}):
         prev = codec.GENESIS
         expected_seq = 1
         last_nid = 0
@@ -80,7 +91,8 @@ def verify(ledger: Ledger, *, against: Mapping[str, Any] | None = None, batch: i
             rows = ledger.query(
                 f"SELECT c.seq AS seq, c.act_id AS act_id, c.case_id AS case_id, c.originator_id AS oid, "
                 f"c.originator_version AS ver, c.content_hash AS content_hash, c.prev_hash AS prev_hash, "
-                f"c.hash AS hash, e.topic AS topic, e.state AS state, {nid} AS nid "
+                f"c.hash AS hash, e.topic AS topic, e.state AS state, {nid} AS nid, c.kind AS kind, c.act AS act, "
+                "c.at_us AS at_us, c.recorded_us AS recorded_us, c.body_hash AS body_hash, c.jurisdiction AS jurisdiction "
                 f"FROM {ledger.t_chain} c LEFT JOIN {ledger.t_events} e "
                 "ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
                 f"WHERE c.jurisdiction=? AND c.seq>? ORDER BY c.seq LIMIT {batch}",
@@ -102,6 +114,16 @@ def verify(ledger: Ledger, *, against: Mapping[str, Any] | None = None, batch: i
             if len(rows) < batch:
                 break
         info: dict[str, Any] = {"count": expected_seq - 1, "head": prev}
+        if problem is None and in_events.get(j, 0) != expected_seq - 1:
+            n = in_events.get(j, 0)
+            problem = Problem(
+                j,
+                expected_seq,
+                "",
+                f"辖区有 {n} 条事件，哈希链只有 {expected_seq - 1} 条记录（链记录被删除或事件被直接插入）",
+                f"the jurisdiction has {n} stored event(s) but its chain {expected_seq - 1} record(s) "
+                "(chain records removed or events inserted directly)",
+            )
         if problem is None and against is not None:
             kept = (against.get("jurisdictions") or {}).get(j)
             if kept is not None:
@@ -141,7 +163,7 @@ def verify(ledger: Ledger, *, against: Mapping[str, Any] | None = None, batch: i
                 report.problems.append(
                     Problem(j, 1, "", "检查点中的辖区已不存在", "a jurisdiction of the checkpoint is gone")
                 )
-    orphans = _events_outside_chain(ledger)
+    orphans = in_events.get(None, 0)
     if orphans:
         report.ok = False
         report.problems.append(
@@ -198,17 +220,23 @@ def _check_row(j: str, r: Any, seq: int, act_id: str, expected_seq: int, prev: s
         )
     try:
         obj = json.loads(state)
-    except ValueError:
+        expected = _index_of(j, obj, state)
+    except (ValueError, TypeError, KeyError, AttributeError):
         return Problem(j, seq, act_id, "事件无法解析", "the stored event cannot be parsed")
-    if (
-        obj.get("id") != act_id
-        or obj.get("jurisdiction") != j
-        or obj.get("seq") != seq
-        or obj.get("case") != str(_col(r, "case_id", 2))
-    ):
-        return Problem(
-            j, seq, act_id, "事件与链索引不一致（被调换）", "the stored event does not match its chain record (swapped)"
-        )
+    for column, want in expected.items():
+        have = _col(r, _ALIASES.get(column, column), -1)
+        if column == "originator_id":
+            have = UUID(str(have)).hex
+        if str(have) != str(want):
+            return Problem(
+                j,
+                seq,
+                act_id,
+                f"链记录的 {column} 列与事件内容不符（{have!s:.40} ≠ {want!s:.40}，被改动或调换）",
+                f"column '{column}' of the chain record does not match its hashed event "
+                f"({have!s:.40} ≠ {want!s:.40}: changed or swapped)",
+                column,
+            )
     if int(_col(r, "nid", 10)) <= last_nid:
         return Problem(
             j,
@@ -220,7 +248,41 @@ def _check_row(j: str, r: Any, seq: int, act_id: str, expected_seq: int, prev: s
     return None
 
 
-def _events_outside_chain(ledger: Ledger) -> int:
-    n_events = ledger.query(f"SELECT COUNT(*) AS n FROM {ledger.t_events}")
-    n_chain = ledger.query(f"SELECT COUNT(*) AS n FROM {ledger.t_chain}")
-    return max(0, int(_col(n_events[0], "n", 0)) - int(_col(n_chain[0], "n", 0)))
+#: Chain columns read under another name in verify's query.
+_ALIASES = {"originator_id": "oid"}
+
+
+def _index_of(j: str, obj: dict[str, Any], state: bytes) -> dict[str, Any]:
+    """What each chain column the ledger reads must hold, from the hashed event itself."""
+    suffix = state.rfind(b',"recorded_at":"')  # the stored bytes are the filed body + recorded time + seq
+    body = state[:suffix] + b"}" if suffix > 0 else state
+    return {
+        "jurisdiction": obj["jurisdiction"],
+        "act_id": obj["id"],
+        "case_id": obj["case"],
+        "kind": obj["kind"],
+        "act": obj["act"],
+        "at_us": codec.micros(datetime.fromisoformat(obj["at"])),
+        "recorded_us": codec.micros(datetime.fromisoformat(obj["recorded_at"])),
+        "seq": obj["seq"],
+        "body_hash": hashlib.sha256(body).hexdigest(),
+        "originator_id": codec.case_stream(j, obj["case"]).hex,
+    }
+
+
+def _events_by_jurisdiction(ledger: Ledger, batch: int = 5000) -> Counter[str | None]:
+    """How many stored events name each jurisdiction, read from the events themselves (None:
+    an event that names none, so belongs to no chain)."""
+    counts: Counter[str | None] = Counter()
+    start = 1
+    while True:
+        notes = ledger.recorder.select_notifications(start, batch)
+        for n in notes:
+            try:
+                j = json.loads(n.state).get("jurisdiction")
+            except (ValueError, AttributeError):
+                j = None
+            counts[j if isinstance(j, str) else None] += 1
+        if len(notes) < batch:
+            return counts
+        start = notes[-1].id + 1

@@ -212,3 +212,64 @@ def test_cli_verify_exits_1_with_a_report_when_tampered(tmp_path: Path, clock: F
     raw_sql(url)("DELETE FROM stored_events WHERE rowid = 3", ())
     bad = runner.invoke(app, ["--db", url, "--lang", "en", "verify"])
     assert bad.exit_code == 1 and "deleted" in bad.output
+
+
+DAY_US = 86_400_000_000
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("kind", "'x'"),
+        ("act", "'x'"),
+        ("at_us", f"at_us + {300 * DAY_US}"),
+        ("recorded_us", "recorded_us - 1"),
+        ("body_hash", "'" + "0" * 64 + "'"),
+        ("act_id", "'a-99'"),
+        ("case_id", "'INC-9'"),
+    ],
+)
+def test_each_index_column_changed_is_found_with_its_row_and_column(
+    db_url: str, clock: FakeClock, column: str, value: str
+) -> None:
+    """The columns the ledger reads cases, ids, kinds and times from are checked against the hashed event."""
+    with filled(db_url, clock) as ledger:
+        target = seq_of(ledger, "a-2")
+    raw_sql(db_url)(
+        f"UPDATE ledger_chain SET {column} = {value} WHERE jurisdiction = 'lecheng' AND seq = %s", (target,)
+    )
+    with Ledger(db_url) as ledger:
+        rep = verify(ledger)
+    assert not rep.ok
+    [p] = rep.problems
+    assert (p.jurisdiction, p.seq, p.column) == ("lecheng", target, column)
+    assert column in p.reason_en and column in p.reason_zh
+    bad = CliRunner().invoke(app, ["--db", db_url, "--lang", "en", "verify"])
+    assert bad.exit_code == 1 and f"lecheng #{target} " in bad.output and f"[{column}]" in bad.output
+
+
+def test_a_jurisdiction_hidden_by_its_index_is_still_verified(db_url: str, clock: FakeClock) -> None:
+    """The org rows' kind changed: the index no longer names the jurisdiction, its events still do."""
+    with filled(db_url, clock):
+        pass
+    raw_sql(db_url)("UPDATE ledger_chain SET kind = 'x' WHERE kind = 'org'", ())
+    with Ledger(db_url) as ledger:
+        assert ledger.jurisdictions() == []  # what the ledger reads is fooled …
+        rep = verify(ledger)  # … verify is not
+    assert not rep.ok and rep.problems[0].jurisdiction == "lecheng"
+    assert (rep.problems[0].seq, rep.problems[0].column) == (1, "kind")
+    bad = CliRunner().invoke(app, ["--db", db_url, "--lang", "en", "verify"])
+    assert bad.exit_code == 1 and "intact" not in bad.output
+
+
+def test_chain_rows_of_a_jurisdiction_removed_with_its_index_are_found_from_its_events(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    with filled(url, clock):
+        pass
+    raw_sql(url)("DELETE FROM ledger_chain", ())
+    with Ledger(url) as ledger:
+        rep = verify(ledger)
+    assert not rep.ok and rep.problems[0].jurisdiction == "lecheng"
+    assert "stored event" in rep.problems[0].reason_en

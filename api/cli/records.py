@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -236,7 +237,8 @@ def verify_cmd(
         out.print(_msg(f"完整：已校验 {rep.checked} 条记录", f"intact: {rep.checked} records verified"))
     else:
         for p in rep.problems:
-            out.print(f"[red]{p.jurisdiction} #{p.seq} {p.act_id}[/red]: {_msg(p.reason_zh, p.reason_en)}")
+            where = escape(f"{p.jurisdiction} #{p.seq} {p.act_id}" + (f" [{p.column}]" if p.column else ""))
+            out.print(f"[red]{where}[/red]: {escape(_msg(p.reason_zh, p.reason_en))}")
     if not rep.ok:
         raise typer.Exit(1)
 
