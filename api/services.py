@@ -21,6 +21,7 @@ from fastapi import Request
 from api.accesslog import AccessLog, access_acts
 from api.auth import Principal
 from api.errors import invalid, not_found
+from api.viewcache import ViewCache
 from domain.acts import Act
 from domain.rules.base import Case
 from domain.timeutil import format_datetime, utcnow
@@ -150,6 +151,8 @@ class Services:
         self._parties = PartiesIndex(self.ledger)
         self._parties_lock = threading.Lock()
         self.access_log = AccessLog(self.ledger)
+        #: Aggregates kept until what they read changes (the dashboard, list totals, bulletins).
+        self.views = ViewCache()
 
     def now(self) -> datetime:
         return self.ledger.clock()

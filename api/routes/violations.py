@@ -32,13 +32,13 @@ from api.errors import (
     parse_time,
 )
 from api.models import BulletinOut, FollowupIn, FollowupOut, JustifyIn, UnjudgedOut, ViolationDetail, ViolationsPage
+from api.queries import month_bulletin
 from api.services import STATUS_AFTER, Services, act_out, decode_cursor, encode_cursor, refuse_nul, services
-from domain.bulletin import bulletin, month_bounds
+from domain.bulletin import month_bounds
 from domain.errors import ActError
 from domain.org import OrgChart
 from domain.rules.base import FAMILIES
 from domain.rules.custom import pack_status
-from domain.rules.engine import group_cases
 from domain.rules.packs import PACKS
 from domain.timeutil import format_datetime
 from ledger.validation import BatchValidator
@@ -402,18 +402,11 @@ def get_bulletin(
     except (ValueError, OverflowError) as e:
         raise invalid("month", f"月份格式错误: {month!r}（须为 YYYY-MM）", str(e), "bad_month") from e
     now = s.now()
-    rows: list[dict[str, Any]] = []
-    for jj in js:
-        org = s.ledger.org(jj)
-        acts = []
-        after: tuple[str, int] | None = None
-        while True:
-            page = s.ledger.acts(jj, kind="supervision", after=after, limit=5000)
-            acts.extend(page)
-            if len(page) < 5000:
-                break
-            after = (jj, page[-1].seq or 0)
-        result = bulletin(group_cases(acts), org, month, now)
-        rows.extend({"jurisdiction": jj, **r.to_dict()} for r in result if p.may_read_unit(r.unit))
+    rows = [
+        {"jurisdiction": jj, **r.to_dict()}
+        for jj in js
+        for r in month_bulletin(s.views, s, jj, month, now)
+        if p.may_read_unit(r.unit)
+    ]
     s.log_access(p, "/bulletin", {"month": month, "jurisdiction": jurisdiction}, [j] if j else None)
     return {"month": month, "rows": rows}

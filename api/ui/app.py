@@ -26,7 +26,6 @@ from api.ui import bulletin, cases, dashboard, login, rules, violations
 from api.ui.i18n import Tr, page_lang
 from api.ui.render import HERE, render
 from api.ui.session import LoginRequiredError, login_url
-from api.viewcache import ViewCache
 from domain.errors import LedgerError
 from ledger.store import WriteConflictError
 
@@ -61,7 +60,7 @@ def create_ui(services: Services, dependencies: Sequence[Any] = ()) -> FastAPI:
         dependencies=list(dependencies),
     )
     ui.state.services = services
-    ui.state.views = ViewCache()
+    ui.state.views = services.views  # shared with the API (GET /bulletin)
     ui.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for m in (login, dashboard, violations, cases, bulletin, rules):
         ui.include_router(m.router)

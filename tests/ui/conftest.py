@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +213,19 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = d or tmp_path_factory.mktemp("screenshots")
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def bulletin_of_every_item(s: Any, month: str, now: datetime) -> list[dict[str, Any]]:
+    """The reference bulletin: :func:`domain.bulletin.bulletin` over every supervision item of
+    each jurisdiction, read from the whole log — what the pages and the API, which read only the
+    items the case view says a month can name (and keep a finished month's), must equal."""
+    from domain.bulletin import bulletin
+    from domain.rules.engine import group_cases
+
+    return [
+        {"jurisdiction": j, **r.to_dict()}
+        for j in s.ledger.jurisdictions()
+        for r in bulletin(
+            group_cases(a for a in s.ledger.iter_acts(j) if a.kind == "supervision"), s.ledger.org(j), month, now
+        )
+    ]

@@ -25,6 +25,7 @@ from api.viewcache import ViewCache
 from tests.api.conftest import INCIDENT, LEAVE_FGJ, LEAVE_SFJ, Env, make_env
 from tests.api.test_violations import supervision
 from tests.conftest import FakeClock, act
+from tests.ui.conftest import bulletin_of_every_item
 
 
 @pytest.fixture
@@ -101,5 +102,5 @@ def test_the_bulletin_cache_reads_through_the_case_view_on_either_backend(county
                 for j in s.ledger.jurisdictions()
                 for r in month_bulletin(cache, s, j, month, now)
             ]
-            assert ours == api, (now, month)
+            assert ours == api == bulletin_of_every_item(s, month, now), (now, month)
     assert any(r["overdue"] for r in api)
