@@ -16,6 +16,7 @@ write the database.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections import Counter
@@ -25,8 +26,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.persistence import StoredEvent
 
+from domain.errors import LedgerError
 from ledger import codec
 from ledger.store import Ledger, _col
 
@@ -75,9 +80,102 @@ def checkpoint(ledger: Ledger) -> dict[str, Any]:
     return {"jurisdictions": heads, "digest": digest}
 
 
-def verify(ledger: Ledger, *, against: Mapping[str, Any] | None = None, batch: int = 5000) -> Report:
-    """Recompute every hash and link; compare with a kept checkpoint when given."""
+# ---- signed checkpoints (签名检查点) ------------------------------------------------------------
+SIGNATURE = "signature"
+
+
+def generate_key() -> tuple[bytes, bytes]:
+    """A new Ed25519 key pair: (private key PEM, public key PEM)."""
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, public
+
+
+def _fingerprint(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _signed_bytes(cp: Mapping[str, Any]) -> bytes:
+    """What the signature covers: the checkpoint's canonical JSON without its signature."""
+    return codec.canonical({k: v for k, v in cp.items() if k != SIGNATURE})
+
+
+def load_private_key(pem: bytes) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as e:
+        raise LedgerError("无法读取签名私钥", f"cannot read the signing key: {e}", code="bad_key") from e
+    if not isinstance(key, Ed25519PrivateKey):
+        raise LedgerError("签名私钥不是 Ed25519 密钥", "the signing key is not an Ed25519 key", code="bad_key")
+    return key
+
+
+def load_public_key(pem: bytes) -> Ed25519PublicKey:
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except (ValueError, TypeError) as e:
+        raise LedgerError("无法读取公钥", f"cannot read the public key: {e}", code="bad_key") from e
+    if not isinstance(key, Ed25519PublicKey):
+        raise LedgerError("公钥不是 Ed25519 密钥", "the public key is not an Ed25519 key", code="bad_key")
+    return key
+
+
+def sign_checkpoint(cp: Mapping[str, Any], private_pem: bytes) -> dict[str, Any]:
+    """The checkpoint with an Ed25519 signature over all its other fields (heads, digest, time)."""
+    key = load_private_key(private_pem)
+    body = {k: v for k, v in cp.items() if k != SIGNATURE}
+    sig = key.sign(_signed_bytes(body))
+    return {
+        **body,
+        SIGNATURE: {
+            "algorithm": "ed25519",
+            "key": _fingerprint(key.public_key()),
+            "value": base64.b64encode(sig).decode(),
+        },
+    }
+
+
+def signature_problem(cp: Mapping[str, Any], public_pem: bytes) -> Problem | None:
+    """None when the checkpoint is signed by the key of ``public_pem``; else what is wrong."""
+    public = load_public_key(public_pem)
+    sig = cp.get(SIGNATURE)
+    if not isinstance(sig, Mapping) or not isinstance(sig.get("value"), str):
+        return Problem("", 0, "", "检查点未签名", "the checkpoint is not signed")
+    try:
+        public.verify(base64.b64decode(sig["value"], validate=True), _signed_bytes(cp))
+    except (InvalidSignature, ValueError):
+        other = sig.get("key") not in (None, _fingerprint(public))
+        return Problem(
+            "",
+            0,
+            "",
+            "检查点由另一把密钥签名" if other else "检查点签名无效（签名后被改动）",
+            "the checkpoint was signed with another key"
+            if other
+            else "the checkpoint's signature is not valid (it was changed after signing)",
+        )
+    return None
+
+
+def verify(
+    ledger: Ledger,
+    *,
+    against: Mapping[str, Any] | None = None,
+    public_key: bytes | None = None,
+    batch: int = 5000,
+) -> Report:
+    """Recompute every hash and link; compare with a kept checkpoint when given, whose
+    signature must be that of ``public_key`` (PEM) when one is given."""
     report = Report(ok=True, checked=0)
+    if public_key is not None:
+        bad = signature_problem(against or {}, public_key)
+        if bad is not None:
+            report.ok = False
+            report.problems.append(bad)
     nid = "e.notification_id" if ledger.is_postgres else "e.rowid"
     in_events = _events_by_jurisdiction(ledger)
     in_chain = [str(_col(r, "j", 0)) for r in ledger.query(f"SELECT DISTINCT jurisdiction AS j FROM {ledger.t_chain}")]

@@ -273,3 +273,65 @@ def test_chain_rows_of_a_jurisdiction_removed_with_its_index_are_found_from_its_
         rep = verify(ledger)
     assert not rep.ok and rep.problems[0].jurisdiction == "lecheng"
     assert "stored event" in rep.problems[0].reason_en
+
+
+# ---- signed checkpoints -------------------------------------------------------------------------
+def test_keygen_writes_an_owner_only_private_key_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    runner = CliRunner()
+    key = tmp_path / "ledger.key"
+    res = runner.invoke(app, ["--lang", "en", "keygen", str(key)])
+    assert res.exit_code == 0, res.output
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert b"PRIVATE KEY" in key.read_bytes() and b"PUBLIC KEY" in (tmp_path / "ledger.key.pub").read_bytes()
+    again = runner.invoke(app, ["--lang", "en", "keygen", str(key)])
+    assert again.exit_code == 2 and "not overwritten" in again.output
+
+
+def test_a_signed_checkpoint_cannot_be_forged_by_whoever_can_write_the_database(
+    db_url: str, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest act is cut off (event and chain row) and the checkpoint file rewritten from the
+    cut ledger: without the key that passes; with the public key it fails."""
+    runner = CliRunner()
+    key, other = tmp_path / "ledger.key", tmp_path / "other.key"
+    for k in (key, other):
+        assert runner.invoke(app, ["keygen", str(k)]).exit_code == 0
+    with filled(db_url, clock):
+        pass
+    monkeypatch.setenv("LEDGER_SIGNING_KEY", str(key))  # the environment's key, as a scheduled job would
+    res = runner.invoke(app, ["--db", db_url, "checkpoint"])
+    assert res.exit_code == 0, res.output
+    kept = tmp_path / "kept.json"
+    kept.write_text(res.output)
+    assert json.loads(res.output)["signature"]["algorithm"] == "ed25519"
+    pub = str(key) + ".pub"
+
+    def verify_cli(cp: Path, public: str) -> tuple[int, str]:
+        r = runner.invoke(app, ["--db", db_url, "--lang", "en", "verify", "--checkpoint", str(cp), "--pubkey", public])
+        return r.exit_code, r.output
+
+    assert verify_cli(kept, pub)[0] == 0
+    code, output = verify_cli(kept, str(other) + ".pub")
+    assert code == 1 and "signed with another key" in output
+
+    run = raw_sql(db_url)
+    col = nid_col(db_url)
+    run("DELETE FROM ledger_chain WHERE act_id = %s", ("a-4",))
+    run(f"DELETE FROM stored_events WHERE {col} = (SELECT MAX({col}) FROM stored_events)", ())
+    code, output = verify_cli(kept, pub)
+    assert code == 1 and "cut off" in output  # the genuine checkpoint catches the cut
+
+    with Ledger(db_url) as ledger:
+        recomputed = checkpoint(ledger)
+    signed = json.loads(kept.read_text())
+    for name, forged in {
+        "unsigned": {**recomputed, "taken_at": signed["taken_at"]},
+        "old signature": {**recomputed, "taken_at": signed["taken_at"], "signature": signed["signature"]},
+    }.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(forged))
+        plain = runner.invoke(app, ["--db", db_url, "verify", "--checkpoint", str(path)])
+        assert plain.exit_code == 0, name  # a checkpoint anyone can recompute proves nothing …
+        code, output = verify_cli(path, pub)  # … one signed with a key kept elsewhere does
+        assert code == 1, name
+        assert ("not signed" if name == "unsigned" else "not valid") in output

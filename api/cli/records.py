@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -223,14 +224,25 @@ def verify_cmd(
     checkpoint: Annotated[
         Path | None, typer.Option("--checkpoint", help="A checkpoint JSON kept elsewhere, to compare with")
     ] = None,
+    pubkey: Annotated[
+        Path | None,
+        typer.Option("--pubkey", help="Public key (from ledger keygen): the checkpoint must carry its signature"),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Recompute the hash chain; exit 0 when intact, 1 with a report when not (校验)."""
     from ledger.integrity import verify
 
-    against = json.loads(checkpoint.read_text()) if checkpoint else None
-    with _ledger() as ledger:
-        rep = verify(ledger, against=against)
+    if pubkey is not None and checkpoint is None:
+        err.print(_msg("--pubkey 需与 --checkpoint 一起使用", "--pubkey checks a --checkpoint: give one"))
+        raise typer.Exit(2)
+    try:
+        against = json.loads(checkpoint.read_text(encoding="utf-8")) if checkpoint else None
+        public = pubkey.read_bytes() if pubkey else None
+        with _ledger() as ledger:
+            rep = verify(ledger, against=against, public_key=public)
+    except (OSError, ValueError, LedgerError) as e:
+        raise _fail(e) from e
     if fmt == "json":
         out.print_json(json.dumps(rep.as_dict(), ensure_ascii=False))
     elif rep.ok:
@@ -244,11 +256,53 @@ def verify_cmd(
 
 
 @app.command("checkpoint")
-def checkpoint_cmd() -> None:
-    """Print the chain heads (head hash + count per jurisdiction) to keep elsewhere (检查点)."""
-    from ledger.integrity import checkpoint
+def checkpoint_cmd(
+    sign: Annotated[
+        str | None,
+        typer.Option(
+            "--sign",
+            envvar="LEDGER_SIGNING_KEY",
+            help="Sign with this Ed25519 private key file (from ledger keygen); env LEDGER_SIGNING_KEY",
+        ),
+    ] = None,
+) -> None:
+    """Print the chain heads (head hash + count per jurisdiction) to keep elsewhere (检查点);
+    signed, whoever can write the database cannot forge one."""
+    from ledger.integrity import checkpoint, sign_checkpoint
 
-    with _ledger() as ledger:
-        cp = checkpoint(ledger)
-    cp["taken_at"] = utcnow().isoformat()
+    try:
+        key = Path(sign).read_bytes() if sign else None
+        with _ledger() as ledger:
+            cp = checkpoint(ledger)
+        cp["taken_at"] = utcnow().isoformat()
+        if key is not None:
+            cp = sign_checkpoint(cp, key)
+    except (OSError, LedgerError) as e:
+        raise _fail(e) from e
     print(json.dumps(cp, ensure_ascii=False, indent=2))
+
+
+@app.command("keygen")
+def keygen_cmd(
+    path: Annotated[
+        Path, typer.Argument(help="Private key file to write (mode 0600); the public key goes to PATH.pub")
+    ],
+) -> None:
+    """A new Ed25519 key pair for signed checkpoints (签名密钥): keep the private key off the
+    database's machine, give the public key to whoever verifies."""
+    from ledger.integrity import generate_key
+
+    pub = path.with_name(path.name + ".pub")
+    for p in (path, pub):
+        if p.exists():
+            err.print(_msg(f"{p} 已存在，不覆盖", f"{p} exists: not overwritten"))
+            raise typer.Exit(2)
+    private, public = generate_key()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(private)
+        pub.write_bytes(public)
+    except OSError as e:
+        raise _fail(e) from e
+    out.print(_msg(f"私钥：{path}（仅本人可读）；公钥：{pub}", f"private key: {path} (owner only); public key: {pub}"))
