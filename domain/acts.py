@@ -353,18 +353,20 @@ def _unstorable(obj: Any, path: str = "") -> str | None:
 
 def _serialised(raw: Mapping[str, Any], max_bytes: int) -> bytes:
     """The act as JSON once, for the checks that need it: depth, size, values JSON cannot hold."""
-    deep = _too_deep(raw, MAX_DEPTH)
-    if deep is not None:
-        raise _err(
-            deep,
-            f"字段 {deep} 嵌套超过 {MAX_DEPTH} 层",
-            f"'{deep}' is nested deeper than {MAX_DEPTH} levels",
-            "too_deep",
-        )
     try:
         blob = orjson.dumps(raw)
-    except TypeError:  # orjson.JSONEncodeError: a huge integer, a lone surrogate …
+    except TypeError:  # orjson.JSONEncodeError: a huge integer, a lone surrogate, too deep …
         blob = b""
+    # Nesting deeper than MAX_DEPTH takes more than MAX_DEPTH opening brackets: only then walk it.
+    if not blob or blob.count(b"{") + blob.count(b"[") > MAX_DEPTH:
+        deep = _too_deep(raw, MAX_DEPTH)
+        if deep is not None:
+            raise _err(
+                deep,
+                f"字段 {deep} 嵌套超过 {MAX_DEPTH} 层",
+                f"'{deep}' is nested deeper than {MAX_DEPTH} levels",
+                "too_deep",
+            )
     if not blob or b"null" in blob:  # orjson writes NaN and infinities as null
         bad = _unstorable(raw)
         if bad is not None:
