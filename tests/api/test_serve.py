@@ -196,3 +196,54 @@ def test_reads_answered_before_a_kill_keep_their_access_acts(
     counts = _access_counts(url)
     assert all(counts[a] == 1 for a in answered), [a for a in answered if counts[a] != 1]
     assert max(counts.values()) == 1
+
+
+def _nodelay_seen(protocol: type) -> list[int]:
+    """Serve a one-line ASGI app with ``protocol`` on a listening socket bound as uvicorn binds it
+    for several workers (protocol number 0), make one request, and return TCP_NODELAY as the
+    server's side of the connection had it."""
+    import asyncio
+
+    import uvicorn
+
+    seen: list[int] = []
+
+    class Probe(protocol):  # type: ignore[misc,valid-type]
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            seen.append(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    async def hello(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(hello, http=Probe, lifespan="off", log_level="warning"))
+
+    async def main() -> None:
+        task = asyncio.create_task(server.serve(sockets=[listener]))
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.02)
+        r = await asyncio.to_thread(httpx.get, f"http://127.0.0.1:{port}/", timeout=5)
+        assert r.text == "ok"
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+    asyncio.run(main())
+    return seen
+
+
+def test_serve_turns_nagles_algorithm_off_on_every_connection() -> None:
+    """A keep-alive client must not wait for the delayed ACK (~40 ms) on each response: uvicorn's
+    own protocol leaves Nagle on for a socket it bound for several workers, ours turns it off."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    from api.server import NoDelayHTTP
+
+    assert _nodelay_seen(NoDelayHTTP) == [1]
+    assert _nodelay_seen(AutoHTTPProtocol) == [0], "uvicorn sets it itself now: NoDelayHTTP can go"
