@@ -489,6 +489,86 @@ class Ledger:
                 return
             after = (page[-1].jurisdiction, page[-1].seq or 0)
 
+    def case_streams(
+        self, lo: UUID | None = None, hi: UUID | None = None, *, stop: int | None = None, batch: int = 5000
+    ) -> Iterator[list[bytes]]:
+        """Every case's stored acts (state bytes, in version order), case by case in stream
+        (originator id) order, for streams in ``[lo, hi)`` and notifications up to ``stop``:
+        read in pages of ``batch`` rows along the events table's primary key, so memory
+        holds one page (按案件流式读取)."""
+        nid = "rowid" if not self.is_postgres else "notification_id"
+        cond = f" AND {nid}<=?" if stop is not None else ""
+        cond += " AND originator_id<?" if hi is not None else ""
+        sql = (
+            f"SELECT originator_id, originator_version, state FROM {self.t_events} "
+            f"WHERE (originator_id, originator_version) > (?, ?){cond} "
+            f"ORDER BY originator_id, originator_version LIMIT {int(batch)}"
+        )
+        after: tuple[Any, int] = (self.oid(lo or UUID(int=0)), 0)
+        tail = ([stop] if stop is not None else []) + ([self.oid(hi)] if hi is not None else [])
+        current: Any = None
+        group: list[bytes] = []
+        while True:
+            rows = self.query(sql, [*after, *tail])
+            for r in rows:
+                oid = _col(r, "originator_id", 0)
+                if oid != current:
+                    if group:
+                        yield group
+                    current, group = oid, []
+                group.append(bytes(_col(r, "state", 2)))
+            if len(rows) < batch:
+                break
+            after = (_col(rows[-1], "originator_id", 0), int(_col(rows[-1], "originator_version", 1)))
+        if group:
+            yield group
+
+    def jurisdiction_cases(
+        self, jurisdiction: str, kinds: Sequence[str] | None = None, *, batch: int = 5000
+    ) -> Iterator[list[bytes]]:
+        """A jurisdiction's cases (of ``kinds``, when given), case by case in case-id order,
+        each as its stored acts' state bytes (read along the chain's case index, in pages)."""
+        where = "c.jurisdiction=? AND (c.case_id, c.originator_version) > (?, ?)"
+        if kinds is not None:
+            where += f" AND c.kind IN ({','.join('?' * len(kinds))})"
+        sql = (
+            f"SELECT c.case_id AS case_id, c.originator_version AS v, e.state AS state FROM {self.t_chain} c "
+            f"JOIN {self.t_events} e ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
+            f"WHERE {where} ORDER BY c.case_id, c.originator_version LIMIT {int(batch)}"
+        )
+        after: tuple[str, int] = ("", 0)
+        current: str | None = None
+        group: list[bytes] = []
+        while True:
+            rows = self.query(sql, [jurisdiction, *after, *(kinds or ())])
+            for r in rows:
+                cid = str(_col(r, "case_id", 0))
+                if cid != current:
+                    if group:
+                        yield group
+                    current, group = cid, []
+                group.append(bytes(_col(r, "state", 2)))
+            if len(rows) < batch:
+                break
+            after = (str(_col(rows[-1], "case_id", 0)), int(_col(rows[-1], "v", 1)))
+        if group:
+            yield group
+
+    def cases_of(self, jurisdiction: str, cases: Iterable[str]) -> list[list[bytes]]:
+        """The stored acts (state bytes, in version order) of each named case that exists."""
+        streams = [self.oid(codec.case_stream(jurisdiction, c)) for c in dict.fromkeys(cases)]
+        out: dict[Any, list[bytes]] = defaultdict(list)
+        for i in range(0, len(streams), 500):
+            chunk = streams[i : i + 500]
+            rows = self.query(
+                f"SELECT originator_id, state FROM {self.t_events} "
+                f"WHERE originator_id IN ({','.join('?' * len(chunk))}) ORDER BY originator_id, originator_version",
+                chunk,
+            )
+            for r in rows:
+                out[_col(r, "originator_id", 0)].append(bytes(_col(r, "state", 1)))
+        return list(out.values())
+
     def max_notification_id(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
 

@@ -1,42 +1,62 @@
 """The audit projection (审计视图): violations and case states, following the event log.
 
 Follows the library's notification log in batches (SQLite cannot push notifications, so it
-reads; PostgreSQL is read the same way), and for each batch re-evaluates the cases it
-touched — every case of a jurisdiction whose org chart or pack changed, and the
-jurisdiction-wide rules when a case of their kinds changed. The view rows and the tracking
-position (the library's tracking table) are written in ONE transaction, so a follower that
-stops anywhere resumes exactly where it stopped, and a full rebuild gives the identical
-tables (violations are a deterministic function of the stored acts). The acts a rule could
-not judge (:mod:`projections.unjudged`) are kept beside the violations in the same way.
+reads; on PostgreSQL ``ledger follow`` is woken by NOTIFY). Each batch re-judges the cases it
+touched (their acts read in one query), and saves their rows with the tracking position in
+ONE transaction. What a batch cannot settle cheaply is written down in the same transaction
+as *pending* (``ledger_view_pending``): a jurisdiction whose jurisdiction-wide rules read a
+touched kind (``rules``), or whose org chart or packs changed (``all``). Pending work is
+settled once at the end of a catch-up run — not once per batch — streaming the cases it
+needs, so catching up over N acts costs O(N) whatever the batch size; a follower stopped
+anywhere finds its pending work and resumes exactly. A follower far behind rebuilds instead.
+
+A rebuild streams the stored acts case by case (in stream order, optionally partitioned over
+worker processes); cases the jurisdiction-wide rules read go to a spool on disk
+(:mod:`projections.spool`), so memory holds a page of acts, not the log. Violations are a
+deterministic function of the stored acts, so rebuild and incremental give identical tables.
+The acts a rule could not judge (:mod:`projections.unjudged`) are kept beside the violations
+in the same way. Reads of the ledger (``access`` acts, written by every audited read) change
+no view: a run over reads only advances its position in memory, and saves it now and then.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+import zlib
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import DatabaseError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from domain.acts import Act
-from domain.calendar import WorkCalendar
-from domain.rules.base import Case, Unjudged, Violation
-from domain.rules.engine import Evaluator, group_cases
+from domain.rules.base import Case, Violation
+from domain.rules.engine import Evaluator
 from domain.state import CaseState, case_state
 from ledger import codec
 from ledger.store import Ledger, _col
 from projections import unjudged
 from projections.columns import C_COLUMNS, V_COLUMNS
+from projections.spool import CaseSpool
 
 NAME = "audit"
 #: Kinds no rule reads and no case view shows: the access log (查阅记录) grows with every read.
 UNVIEWED_KINDS = frozenset({"access"})
 VIOLATIONS = "ledger_violations"
 CASES = "ledger_cases"
+#: Work a catch-up left to settle: (follower, jurisdiction, what: ``rules`` | ``all``, up to which notification).
+PENDING = "ledger_view_pending"
+#: A follower at least this far behind, and behind by more than half the log, rebuilds instead.
+BULK_MIN = 50_000
+#: Reads advanced over in memory before the position is saved (a read changes no view).
+UNTRACKED_MAX = 5_000
+#: Acts per unit of work of a rebuild (a worker judges one unit at a time).
+UNIT_ACTS = 20_000
 
 _DDL = [
     f"""CREATE TABLE IF NOT EXISTS {VIOLATIONS} (
@@ -56,6 +76,9 @@ _DDL = [
         PRIMARY KEY (jurisdiction, case_id))""",
     f"CREATE INDEX IF NOT EXISTS {CASES}_kind ON {CASES} (kind, unit, open)",
     f"CREATE INDEX IF NOT EXISTS {CASES}_unit ON {CASES} (unit, open)",
+    f"""CREATE TABLE IF NOT EXISTS {PENDING} (
+        application_name TEXT NOT NULL, jurisdiction TEXT NOT NULL, what TEXT NOT NULL, upto BIGINT NOT NULL,
+        PRIMARY KEY (application_name, jurisdiction, what))""",
 ]
 
 
@@ -103,40 +126,134 @@ def case_row(s: CaseState) -> tuple[Any, ...]:
 
 
 @dataclass
-class Changes:
-    """The rows one batch replaces."""
+class Judged:
+    """View rows judged from some cases (picklable: a rebuild's workers send these back)."""
 
-    cases: dict[tuple[str, str], tuple[list[Violation], CaseState | None]]
-    jurisdiction_rules: dict[str, list[Violation]]
-    #: The acts rules could not judge, per case and per jurisdiction (jurisdiction-wide rules).
-    unjudged: dict[tuple[str, str], list[Unjudged]] = field(default_factory=dict)
-    jurisdiction_unjudged: dict[str, list[Unjudged]] = field(default_factory=dict)
+    vrows: list[tuple[Any, ...]] = field(default_factory=list)
+    crows: list[tuple[Any, ...]] = field(default_factory=list)
+    urows: list[tuple[Any, ...]] = field(default_factory=list)
+    #: (jurisdiction, case id) of every case judged
+    cases: list[tuple[str, str]] = field(default_factory=list)
+    #: cases the jurisdiction-wide rules read: (jurisdiction, kind, their viewed acts' stored bytes)
+    spooled: list[tuple[str, list[bytes]]] = field(default_factory=list)
+    acts: int = 0
 
-    def case(self, j: str, ev: Evaluator, c: Case) -> None:
-        """Judge one case into these changes."""
-        res = ev.judge_case(c)
-        self.cases[(j, c.id)] = (res.violations, case_state(c))
-        self.unjudged[(j, c.id)] = res.unjudged
 
-    def jurisdiction(self, j: str, ev: Evaluator, cases: Iterable[Case]) -> None:
-        """Judge the jurisdiction-wide rules into these changes."""
-        res = ev.judge_jurisdiction(cases)
-        self.jurisdiction_rules[j] = res.violations
-        self.jurisdiction_unjudged[j] = res.unjudged
+class Judge:
+    """Judges cases from their stored bytes with each jurisdiction's evaluator (one per process)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._evaluators: dict[str, tuple[int, Evaluator, frozenset[str]]] = {}
+
+    def evaluator(self, jurisdiction: str) -> tuple[Evaluator, frozenset[str]]:
+        """The jurisdiction's evaluator and the kinds its jurisdiction-wide rules read."""
+        org = self.ledger.org(jurisdiction)
+        cached = self._evaluators.get(jurisdiction)
+        if cached and cached[0] == id(org):
+            return cached[1], cached[2]
+        ev = Evaluator(org)
+        kinds = frozenset(ev.jurisdiction_kinds())
+        self._evaluators[jurisdiction] = (id(org), ev, kinds)
+        return ev, kinds
+
+    def cases(
+        self, groups: Iterable[list[bytes]], *, owns: Callable[[str], bool] | None = None, spool: bool = True
+    ) -> Judged:
+        """Judge each case (its stored acts' bytes); the cases of jurisdiction kinds are kept
+        for the spool when ``spool``. Cases of jurisdictions not ``owns``-ed are skipped."""
+        out = Judged()
+        for group in groups:
+            out.acts += len(group)
+            pairs = [(codec.decode(s), s) for s in group]
+            j = pairs[0][0].jurisdiction
+            if owns is not None and not owns(j):
+                continue
+            keep = [(a, s) for a, s in pairs if a.kind != "org" and a.kind not in UNVIEWED_KINDS]
+            if not keep:
+                continue
+            c = Case.of([a for a, _s in keep])
+            ev, kinds = self.evaluator(j)
+            res = ev.judge_case(c)
+            out.vrows.extend(violation_row(v, "case") for v in res.violations)
+            out.urows.extend(unjudged.rows(res.unjudged, "case"))
+            out.crows.append(case_row(case_state(c)))
+            out.cases.append((j, c.id))
+            if spool and c.kind in kinds:
+                out.spooled.append((j, [s for _a, s in keep]))
+        return out
+
+    def jurisdiction(self, jurisdiction: str, spool: CaseSpool) -> Judged:
+        """The jurisdiction-wide rules over the spooled cases of one jurisdiction."""
+        ev, _kinds = self.evaluator(jurisdiction)
+        res = ev.judge_jurisdiction_from(spool.source(jurisdiction))
+        out = Judged()
+        out.vrows = [violation_row(v, "jurisdiction") for v in res.violations]
+        out.urows = unjudged.rows(res.unjudged, "jurisdiction")
+        return out
+
+
+def spool_cases(spool: CaseSpool, judged: Judged) -> None:
+    """Move a judged batch's jurisdiction-kind cases to the spool."""
+    for _j, states in judged.spooled:
+        acts = [codec.decode(s) for s in states]
+        spool.add(Case.of(acts), states)
+    judged.spooled = []
+
+
+# ---- a rebuild's worker processes ----------------------------------------------------------
+_worker_judge: Judge | None = None
+
+
+def _worker_init(url: str) -> None:
+    global _worker_judge
+    _worker_judge = Judge(Ledger(url))
+
+
+def _worker_unit(lo: int, hi: int | None, stop: int) -> Judged:
+    assert _worker_judge is not None
+    led = _worker_judge.ledger
+    return _worker_judge.cases(led.case_streams(UUID(int=lo), UUID(int=hi) if hi is not None else None, stop=stop))
+
+
+def partition_of(jurisdiction: str, n: int) -> int:
+    """The follower partition (0 … n-1) that keeps a jurisdiction's views (a stable hash)."""
+    return zlib.crc32(jurisdiction.encode()) % n
+
+
+def follower_name(partition: tuple[int, int] | None) -> str:
+    """The tracking name of a follower: ``audit``, or ``audit:K/N`` for partition K of N."""
+    return NAME if partition is None or partition[1] == 1 else f"{NAME}:{partition[0]}/{partition[1]}"
+
+
+def default_workers() -> int:
+    """A rebuild's worker processes by default: the machine's cores."""
+    return os.cpu_count() or 1
+
+
+class _ClaimedError(Exception):
+    """Pending work another follower settled meanwhile (the transaction is rolled back)."""
 
 
 class AuditProjection:
-    """Keeps ``ledger_violations`` and ``ledger_cases`` up to date with the event log."""
+    """Keeps ``ledger_violations`` and ``ledger_cases`` up to date with the event log.
 
-    def __init__(self, ledger: Ledger, *, name: str = NAME) -> None:
+    ``partition=(k, n)``: keep only the jurisdictions :func:`partition_of` gives ``k`` (one of
+    ``n`` followers sharing the ledger, each with its own tracking position)."""
+
+    def __init__(self, ledger: Ledger, *, name: str | None = None, partition: tuple[int, int] | None = None) -> None:
         self.ledger = ledger
-        self.name = name
+        if partition is not None and not 0 <= partition[0] < partition[1]:
+            raise ValueError(f"partition {partition[0]}/{partition[1]}: K must be 0 … N-1")
+        self.partition = partition if partition is not None and partition[1] > 1 else None
+        self.name = name or follower_name(self.partition)
         ds = ledger.datastore
         self.tracking: Any = PostgresTrackingRecorder(ds) if ledger.is_postgres else SQLiteTrackingRecorder(ds)
         prefix = f'"{ledger.config.schema}".' if ledger.is_postgres else ""
         self.t_v = f"{prefix}{VIOLATIONS}"
         self.t_c = f"{prefix}{CASES}"
         self.t_u = f"{prefix}{unjudged.TABLE}"
+        self.t_p = f"{prefix}{PENDING}"
         self.t_tracking = f"{prefix}{getattr(self.tracking, 'tracking_table_name', 'tracking')}"
         with ledger.schema_lock():  # the tables of an open, one opener at a time
             self.tracking.create_table()
@@ -146,12 +263,16 @@ class AuditProjection:
                     c.execute(
                         s.replace(f"TABLE IF NOT EXISTS {VIOLATIONS} ", f"TABLE IF NOT EXISTS {self.t_v} ")
                         .replace(f"TABLE IF NOT EXISTS {CASES} ", f"TABLE IF NOT EXISTS {self.t_c} ")
+                        .replace(f"TABLE IF NOT EXISTS {PENDING} ", f"TABLE IF NOT EXISTS {self.t_p} ")
                         .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
                         .replace(f" ON {CASES} ", f" ON {self.t_c} ")
                     )
                 for s in unjudged.ddl(self.t_u):
                     c.execute(s)
-        self._evaluators: dict[str, tuple[int, Evaluator]] = {}
+        self.judge = Judge(ledger)
+        #: position advanced in memory over reads only (saved now and then: :meth:`save_position`)
+        self._seen = 0
+        self._tracked: int | None = None
 
     def _drop_views_without_state(self) -> None:
         """Views written before violations had a ``state`` are dropped, to be rebuilt on the next run."""
@@ -163,162 +284,288 @@ class AuditProjection:
                 c.execute(f"DROP TABLE IF EXISTS {self.t_c}")
                 c.execute(self.ledger.sql(f"DELETE FROM {self.t_tracking} WHERE application_name=?"), [self.name])
 
+    def owns(self, jurisdiction: str) -> bool:
+        """Whether this follower keeps the jurisdiction's views."""
+        return self.partition is None or partition_of(jurisdiction, self.partition[1]) == self.partition[0]
+
     # ---- position -----------------------------------------------------------------------
+    def tracked(self) -> int:
+        """The position saved in the tracking table."""
+        self._tracked = int(self.tracking.max_tracking_id(self.name) or 0)
+        return self._tracked
+
     def position(self) -> int:
-        return int(self.tracking.max_tracking_id(self.name) or 0)
+        """The last notification the views reflect (saved, or advanced over reads in memory)."""
+        return max(self.tracked(), self._seen)
 
     def lag(self) -> int:
         return self.ledger.max_notification_id() - self.position()
 
     def evaluator(self, jurisdiction: str) -> Evaluator:
-        org = self.ledger.org(jurisdiction)
-        key = id(org)
-        cached = self._evaluators.get(jurisdiction)
-        if cached and cached[0] == key:
-            return cached[1]
-        ev = Evaluator(org, WorkCalendar.of(org))
-        self._evaluators[jurisdiction] = (key, ev)
-        return ev
+        return self.judge.evaluator(jurisdiction)[0]
+
+    def save_position(self) -> None:
+        """Save a position advanced in memory over reads (a cheap write, no view rows)."""
+        if self._seen > (self._tracked if self._tracked is not None else self.tracked()):
+            with self.ledger.datastore.transaction(commit=True) as c:
+                self.tracking._insert_tracking(c, Tracking(self.name, self._seen))
+            self._tracked = self._seen
+
+    def pending(self) -> list[tuple[str, str, int]]:
+        """Work left to settle: (jurisdiction, what, up to notification)."""
+        rows = self.ledger.query(
+            f"SELECT jurisdiction, what, upto FROM {self.t_p} WHERE application_name=? ORDER BY jurisdiction, what",
+            [self.name],
+        )
+        return [(str(_col(r, "jurisdiction", 0)), str(_col(r, "what", 1)), int(_col(r, "upto", 2))) for r in rows]
 
     # ---- following ----------------------------------------------------------------------
-    def run(self, *, batch: int = 2000, progress: Callable[[int], None] | None = None) -> int:
-        """Catch up with the log; returns the number of acts processed."""
+    def run(
+        self,
+        *,
+        batch: int = 2000,
+        progress: Callable[[int], None] | None = None,
+        limit: int | None = None,
+        workers: int = 1,
+    ) -> int:
+        """Catch up with the log (at most ``limit`` acts); returns the number of acts gone over.
+
+        Far behind (and no ``limit``), the follower rebuilds — streamed, with ``workers``
+        processes — or, as one partition of several, marks its jurisdictions to be settled whole."""
+        start = self.position()
+        head = self.ledger.max_notification_id()
+        behind = head - start
+        if limit is None and behind >= BULK_MIN and behind > head // 2:
+            if self.partition is None:
+                self.rebuild(workers=workers, progress=progress)
+                return self.position() - start
+            self._mark_all(head)
+            if progress:
+                progress(behind)
+            self.settle()
+            return behind
         done = 0
-        while True:
-            start = self.position()
-            notes = self.ledger.notifications(start + 1, batch)
+        self.settle()
+        while limit is None or done < limit:
+            notes = self.ledger.notifications(self.position() + 1, batch if limit is None else min(batch, limit - done))
             if not notes:
-                return done
+                break
             self.process(notes)
             done += len(notes)
             if progress:
                 progress(len(notes))
+        self.settle()
+        return done
 
-    def process(self, notes: Sequence[tuple[int, Act]]) -> None:
-        """Re-evaluate what one batch of notifications touched, and save with its tracking."""
+    def process(self, notes: Sequence[tuple[int, Any]]) -> None:
+        """Judge the cases one batch of notifications touched, and save them with the tracking
+        position and the work left pending, in one transaction."""
         touched: dict[str, set[str]] = defaultdict(set)
-        org_changed: set[str] = set()
-        for _nid, a in notes:
-            if a.kind == "org":
-                org_changed.add(a.jurisdiction)
-            elif a.kind not in UNVIEWED_KINDS:
-                touched[a.jurisdiction].add(a.case)
-        changes = Changes({}, {})
-        for j in sorted(set(touched) | org_changed):
-            ev = self.evaluator(j)
-            if j in org_changed:
-                cases = group_cases(
-                    a for a in self.ledger.iter_acts(j) if a.kind != "org" and a.kind not in UNVIEWED_KINDS
-                )
-                for c in cases:
-                    changes.case(j, ev, c)
-                changes.jurisdiction(j, ev, cases)
+        marks: dict[tuple[str, str], int] = {}
+        for nid, a in notes:
+            j = a.jurisdiction
+            if a.kind in UNVIEWED_KINDS or not self.owns(j):
                 continue
-            for case_id in sorted(touched[j]):
-                changes.case(j, ev, Case.of(self.ledger.case_history(j, case_id)))
-            kinds = ev.jurisdiction_kinds()
-            if kinds and any(a.kind in kinds for _n, a in notes if a.jurisdiction == j):
-                changes.jurisdiction(j, ev, self._cases_of_kinds(j, kinds))
-        self._save(changes, notes[-1][0])
-
-    def _cases_of_kinds(self, j: str, kinds: Iterable[str]) -> list[Case]:
-        acts: list[Act] = []
-        for k in sorted(kinds):
-            after: tuple[str, int] | None = None
-            while True:
-                page = self.ledger.acts(j, kind=k, after=after, limit=5000)
-                acts.extend(page)
-                if len(page) < 5000:
-                    break
-                after = (j, page[-1].seq or 0)
-        return group_cases(acts)
-
-    def _save(self, ch: Changes, position: int, *, reset: bool = False) -> None:
+            if a.kind == "org":
+                marks[(j, "all")] = nid
+                continue
+            touched[j].add(a.case)
+            if a.kind in self.judge.evaluator(j)[1]:
+                marks[(j, "rules")] = nid
+        last = int(notes[-1][0])
+        if not touched and not marks:  # reads only: nothing changes in the views
+            self._seen = last
+            if last - (self._tracked if self._tracked is not None else self.tracked()) >= UNTRACKED_MAX:
+                self.save_position()
+            return
+        judged = Judged()
+        for j in sorted(touched):
+            if (j, "all") in marks:
+                continue  # the whole jurisdiction is judged when settled
+            part = self.judge.cases(self.ledger.cases_of(j, sorted(touched[j])), spool=False)
+            judged.vrows += part.vrows
+            judged.crows += part.crows
+            judged.urows += part.urows
+            judged.cases += part.cases
         led = self.ledger
-        vcols = ",".join(V_COLUMNS)
-        ccols = ",".join(C_COLUMNS)
-        vins = led.sql(f"INSERT INTO {self.t_v} ({vcols}) VALUES ({','.join('?' * len(V_COLUMNS))})")
-        cins = led.sql(f"INSERT INTO {self.t_c} ({ccols}) VALUES ({','.join('?' * len(C_COLUMNS))})")
-        uins = led.sql(
-            f"INSERT INTO {self.t_u} ({','.join(unjudged.COLUMNS)}) VALUES ({','.join('?' * len(unjudged.COLUMNS))})"
-        )
-        urows = [r for us in ch.unjudged.values() for r in unjudged.rows(us, "case")]
-        urows += [r for us in ch.jurisdiction_unjudged.values() for r in unjudged.rows(us, "jurisdiction")]
-        vrows: list[tuple[Any, ...]] = []
-        crows: list[tuple[Any, ...]] = []
-        for (_j, _cid), (vs, st) in ch.cases.items():
-            vrows.extend(violation_row(v, "case") for v in vs)
-            if st is not None:
-                crows.append(case_row(st))
-        for vs in ch.jurisdiction_rules.values():
-            vrows.extend(violation_row(v, "jurisdiction") for v in vs)
         with led.datastore.transaction(commit=True) as c:
-            if reset:
-                c.execute(f"DELETE FROM {self.t_u}")
-                c.execute(f"DELETE FROM {self.t_v}")
-                c.execute(f"DELETE FROM {self.t_c}")
-                c.execute(led.sql(f"DELETE FROM {self.t_tracking} WHERE application_name=?"), [self.name])
-            else:
-                by_j: dict[str, list[str]] = defaultdict(list)
-                for j, cid in ch.cases:
-                    by_j[j].append(cid)
-                for j, cids in by_j.items():
-                    for i in range(0, len(cids), 500):
-                        chunk = cids[i : i + 500]
-                        marks = ",".join("?" * len(chunk))
-                        c.execute(
-                            led.sql(
-                                f"DELETE FROM {self.t_v} WHERE jurisdiction=? AND scope='case' AND case_id IN ({marks})"
-                            ),
-                            [j, *chunk],
-                        )
-                        c.execute(
-                            led.sql(f"DELETE FROM {self.t_c} WHERE jurisdiction=? AND case_id IN ({marks})"),
-                            [j, *chunk],
-                        )
-                        c.execute(
-                            led.sql(
-                                f"DELETE FROM {self.t_u} WHERE jurisdiction=? AND scope='case' AND case_id IN ({marks})"
-                            ),
-                            [j, *chunk],
-                        )
-                for j in ch.jurisdiction_rules:
-                    c.execute(led.sql(f"DELETE FROM {self.t_v} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])
-                    c.execute(led.sql(f"DELETE FROM {self.t_u} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])
-            if vrows:
-                c.executemany(vins, vrows)
-            if crows:
-                c.executemany(cins, crows)
-            if urows:
-                c.executemany(uins, urows)
-            self.tracking._insert_tracking(c, Tracking(self.name, position))
+            self._delete_cases(c, judged.cases)
+            self._insert(c, judged)
+            for (j, what), upto in sorted(marks.items()):
+                c.execute(
+                    led.sql(
+                        f"INSERT INTO {self.t_p} (application_name, jurisdiction, what, upto) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (application_name, jurisdiction, what) DO UPDATE SET upto=excluded.upto"
+                    ),
+                    [self.name, j, what, upto],
+                )
+            self.tracking._insert_tracking(c, Tracking(self.name, last))
+        self._seen = self._tracked = last
+
+    def _mark_all(self, head: int) -> None:
+        """Far behind, as one partition: every owned jurisdiction is to be settled whole, at ``head``."""
+        led = self.ledger
+        rows = led.query(f"SELECT DISTINCT jurisdiction FROM {led.t_chain}")
+        js = sorted(j for r in rows if self.owns(j := str(_col(r, "jurisdiction", 0))))
+        with led.datastore.transaction(commit=True) as c:
+            for j in js:
+                c.execute(
+                    led.sql(
+                        f"INSERT INTO {self.t_p} (application_name, jurisdiction, what, upto) VALUES (?, ?, 'all', ?) "
+                        "ON CONFLICT (application_name, jurisdiction, what) DO UPDATE SET upto=excluded.upto"
+                    ),
+                    [self.name, j, head],
+                )
+            self.tracking._insert_tracking(c, Tracking(self.name, head))
+        self._seen = self._tracked = head
+
+    def settle(self) -> int:
+        """Settle the pending work (jurisdiction-wide rules, whole jurisdictions), each
+        jurisdiction in one transaction that also clears its marks; returns how many were settled."""
+        todo: dict[str, set[str]] = defaultdict(set)
+        for j, what, _upto in self.pending():
+            todo[j].add(what)
+        done = 0
+        for j, whats in sorted(todo.items()):
+            head = self.ledger.max_notification_id()
+            try:
+                if "all" in whats:
+                    self._settle_all(j, head)
+                else:
+                    self._settle_rules(j, head)
+                done += 1
+            except _ClaimedError:
+                continue
+        return done
+
+    def _claim(self, c: Any, j: str, whats: Sequence[str], head: int) -> None:
+        """Clear the marks this settling answers; another follower's newer mark stays (and
+        one settled meanwhile by someone else rolls this back)."""
+        marks = ",".join("?" * len(whats))
+        c.execute(
+            self.ledger.sql(
+                f"DELETE FROM {self.t_p} WHERE application_name=? AND jurisdiction=? AND what IN ({marks}) "
+                "AND upto<=? RETURNING what"
+            ),
+            [self.name, j, *whats, head],
+        )
+        if not c.fetchall():
+            raise _ClaimedError(j)
+
+    def _settle_rules(self, j: str, head: int) -> None:
+        _ev, kinds = self.judge.evaluator(j)
+        with CaseSpool() as spool:
+            if kinds:
+                for group in self.ledger.jurisdiction_cases(j, sorted(kinds)):
+                    acts = [codec.decode(s) for s in group]
+                    keep = [(a, s) for a, s in zip(acts, group, strict=True) if a.kind not in UNVIEWED_KINDS]
+                    if keep:
+                        spool.add(Case.of([a for a, _s in keep]), [s for _a, s in keep])
+            judged = self.judge.jurisdiction(j, spool)
+        led = self.ledger
+        with led.datastore.transaction(commit=True) as c:
+            self._claim(c, j, ["rules"], head)
+            c.execute(led.sql(f"DELETE FROM {self.t_v} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])
+            c.execute(led.sql(f"DELETE FROM {self.t_u} WHERE jurisdiction=? AND scope='jurisdiction'"), [j])
+            self._insert(c, judged)
+
+    def _settle_all(self, j: str, head: int) -> None:
+        led = self.ledger
+        with CaseSpool() as spool, led.datastore.transaction(commit=True) as c:
+            self._claim(c, j, ["all", "rules"], head)
+            for t in (self.t_v, self.t_c, self.t_u):
+                c.execute(led.sql(f"DELETE FROM {t} WHERE jurisdiction=?"), [j])
+            group: list[list[bytes]] = []
+            for g in led.jurisdiction_cases(j):
+                group.append(g)
+                if len(group) >= 500:
+                    self._insert_spooled(c, self.judge.cases(group), spool)
+                    group = []
+            self._insert_spooled(c, self.judge.cases(group), spool)
+            self._insert(c, self.judge.jurisdiction(j, spool))
+
+    def _insert_spooled(self, c: Any, judged: Judged, spool: CaseSpool) -> None:
+        spool_cases(spool, judged)
+        self._insert(c, judged)
+
+    def _insert(self, c: Any, judged: Judged) -> None:
+        led = self.ledger
+        if judged.vrows:
+            c.executemany(
+                led.sql(f"INSERT INTO {self.t_v} ({','.join(V_COLUMNS)}) VALUES ({','.join('?' * len(V_COLUMNS))})"),
+                judged.vrows,
+            )
+        if judged.crows:
+            c.executemany(
+                led.sql(f"INSERT INTO {self.t_c} ({','.join(C_COLUMNS)}) VALUES ({','.join('?' * len(C_COLUMNS))})"),
+                judged.crows,
+            )
+        if judged.urows:
+            cols = unjudged.COLUMNS
+            c.executemany(
+                led.sql(f"INSERT INTO {self.t_u} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"),
+                judged.urows,
+            )
+
+    def _delete_cases(self, c: Any, cases: Sequence[tuple[str, str]]) -> None:
+        led = self.ledger
+        by_j: dict[str, list[str]] = defaultdict(list)
+        for j, cid in cases:
+            by_j[j].append(cid)
+        for j, cids in by_j.items():
+            for i in range(0, len(cids), 500):
+                chunk = cids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for t, scoped in ((self.t_v, True), (self.t_c, False), (self.t_u, True)):
+                    scope = " AND scope='case'" if scoped else ""
+                    c.execute(
+                        led.sql(f"DELETE FROM {t} WHERE jurisdiction=?{scope} AND case_id IN ({marks})"), [j, *chunk]
+                    )
 
     # ---- rebuilding ---------------------------------------------------------------------
-    def rebuild(self, *, batch: int = 20000, progress: Callable[[int], None] | None = None) -> int:
-        """Drop the views and rebuild them from every stored act (one pass, in memory)."""
-        stop = self.ledger.max_notification_id()
-        by_j: dict[str, list[Act]] = defaultdict(list)
-        start = 1
+    def rebuild(self, *, workers: int = 1, progress: Callable[[int], None] | None = None) -> int:
+        """Drop the views and rebuild them from every stored act, in one transaction; returns
+        the number of acts read. Streams case by case (memory holds a unit of work, and the
+        spool's index); ``workers`` > 1 judges units of the stream in that many processes."""
+        led = self.ledger
+        stop = led.max_notification_id()
+        units = min(4096, max(1, -(-stop // UNIT_ACTS), 2 * workers if workers > 1 else 1))
         n = 0
-        while start <= stop:
-            notes = self.ledger.notifications(start, batch, stop=stop)
-            if not notes:
-                break
-            for _nid, a in notes:
-                by_j[a.jurisdiction].append(a)
-            n += len(notes)
-            start = notes[-1][0] + 1
-            if progress:
-                progress(len(notes))
-        changes = Changes({}, {})
-        for j, acts in sorted(by_j.items()):
-            ev = self.evaluator(j)
-            cases = group_cases(a for a in acts if a.kind != "org" and a.kind not in UNVIEWED_KINDS)
-            for c in cases:
-                changes.case(j, ev, c)
-            changes.jurisdiction(j, ev, cases)
-        self._save(changes, stop, reset=True)
+        with CaseSpool() as spool, led.datastore.transaction(commit=True) as c:
+            for t in (self.t_u, self.t_v, self.t_c):
+                c.execute(f"DELETE FROM {t}")
+            c.execute(led.sql(f"DELETE FROM {self.t_p} WHERE application_name=?"), [self.name])
+            c.execute(led.sql(f"DELETE FROM {self.t_tracking} WHERE application_name=?"), [self.name])
+            for judged in self._units(units, stop, workers):
+                n += judged.acts
+                self._insert_spooled(c, judged, spool)
+                if progress:
+                    progress(judged.acts)
+            for j in spool.jurisdictions():
+                self._insert(c, self.judge.jurisdiction(j, spool))
+            self.tracking._insert_tracking(c, Tracking(self.name, stop))
+        self._seen = self._tracked = stop
         return n
+
+    def _units(self, units: int, stop: int, workers: int) -> Iterator[Judged]:
+        """The stream judged in ``units`` ranges of stream ids, in order (by ``workers`` processes)."""
+        bounds = [i * (1 << 128) // units for i in range(units)]
+        ranges = [(lo, bounds[i + 1] if i + 1 < units else None) for i, lo in enumerate(bounds)]
+        if workers <= 1 or units == 1:
+            for lo, hi in ranges:
+                yield self.judge.cases(
+                    self.ledger.case_streams(UUID(int=lo), UUID(int=hi) if hi is not None else None, stop=stop)
+                )
+            return
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(workers, initializer=_worker_init, initargs=(self.ledger.config.url,)) as pool:
+            window: deque[Any] = deque()
+            for lo, hi in ranges:
+                window.append(pool.apply_async(_worker_unit, (lo, hi, stop)))
+                if len(window) >= 2 * workers:
+                    yield window.popleft().get()
+            while window:
+                yield window.popleft().get()
 
     # ---- reading ------------------------------------------------------------------------
     def violations(self, **filters: Any) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.calendar import WorkCalendar
@@ -39,6 +39,31 @@ class Judgement:
     def extend(self, other: Judgement) -> None:
         self.violations.extend(other.violations)
         self.unjudged.extend(other.unjudged)
+
+
+class CaseSource(Protocol):
+    """The cases jurisdiction-wide rules read (案件来源): those of some kinds, ordered by opening
+    time and id, and the kind of a case by its id."""
+
+    def cases(self, kinds: Sequence[str]) -> Sequence[Case]: ...
+
+    def kind_of(self, case: str) -> str | None: ...
+
+
+class CasesInMemory:
+    """A :class:`CaseSource` over cases held in memory."""
+
+    def __init__(self, cases: Iterable[Case]) -> None:
+        self._by_kind: dict[str, list[Case]] = defaultdict(list)
+        for c in cases:
+            self._by_kind[c.kind].append(c)
+        self._kinds = {c.id: c.kind for cs in self._by_kind.values() for c in cs}
+
+    def cases(self, kinds: Sequence[str]) -> Sequence[Case]:
+        return sorted((c for k in kinds for c in self._by_kind.get(k, ())), key=lambda c: (c.opened_at, c.id))
+
+    def kind_of(self, case: str) -> str | None:
+        return self._kinds.get(case)
 
 
 @dataclass
@@ -110,13 +135,14 @@ class Evaluator:
 
     def judge_jurisdiction(self, cases: Iterable[Case]) -> Judgement:
         """Violations of jurisdiction-wide rules, and the acts they could not judge."""
-        by_kind: dict[str, list[Case]] = defaultdict(list)
-        for c in cases:
-            by_kind[c.kind].append(c)
-        kinds_of = {c.id: c.kind for cs in by_kind.values() for c in cs}
+        return self.judge_jurisdiction_from(CasesInMemory(cases))
+
+    def judge_jurisdiction_from(self, source: CaseSource) -> Judgement:
+        """Jurisdiction-wide rules over the cases a :class:`CaseSource` gives (in memory, or
+        streamed from a spool so that a large jurisdiction is never all in memory)."""
         out = Judgement()
         for r in self._jur_rules:
-            rcases = sorted((c for k in r.kinds for c in by_kind.get(k, ())), key=lambda c: (c.opened_at, c.id))
+            rcases = source.cases(r.kinds)
             if not rcases:
                 continue
             ctx = self._ctx(r, cases=rcases)
@@ -124,11 +150,11 @@ class Evaluator:
                 cited = citing_pack(pack_in_force(self.org, f.at), r.citations)
                 if cited is None:
                     continue
-                out.violations.append(self._stamp(r, cited, f, kinds_of.get(f.case, r.kinds[0])))
+                out.violations.append(self._stamp(r, cited, f, source.kind_of(f.case) or r.kinds[0]))
             for n in ctx.unjudged:
                 cited = citing_pack(pack_in_force(self.org, n.act.at), r.citations)
                 if cited is not None:
-                    out.unjudged.append(self._unjudged(r, cited, n, kinds_of.get(n.case, n.act.kind)))
+                    out.unjudged.append(self._unjudged(r, cited, n, source.kind_of(n.case) or n.act.kind))
         out.violations = _dedupe(out.violations)
         return out
 

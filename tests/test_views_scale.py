@@ -1,0 +1,197 @@
+"""The audit views at volume: a streamed rebuild over worker processes, catch-up that settles
+the jurisdiction-wide rules once per run, reads that do not write the views, partitioned
+followers — each giving the tables of a one-worker rebuild."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bench.synth import acts as synth_acts
+from bench.synth import org_chart
+from domain.system_cases import access_case
+from ledger.importer import Importer
+from ledger.store import Ledger
+from ledger.validation import BatchValidator
+from projections import audit, spool
+from projections.audit import AuditProjection, Judge, partition_of
+from tests.conftest import FakeClock
+
+JURISDICTIONS = ("j-a", "j-b", "j-c")
+
+
+def cover_conflict(j: str, n: int) -> list[dict[str, object]]:
+    """Two cover partners (vh-0, vh-1) away at once: a jurisdiction-wide violation."""
+    out: list[dict[str, object]] = []
+    for who in ("p-vh-0", "p-vh-1"):
+        case = f"LV-{who}-{n}"
+        base = {"jurisdiction": j, "case": case, "kind": "leave", "by": who, "unit": "u-gov"}
+        out.append(
+            base
+            | {
+                "id": f"{case}-req",
+                "act": "requested",
+                "at": f"2024-0{n}-04T09:00:00+08:00",
+                "data": {"start": f"2024-0{n}-05T08:00:00+08:00", "end": f"2024-0{n}-07T18:00:00+08:00"},
+            }
+        )
+        out.append(base | {"id": f"{case}-ok", "act": "approved", "at": f"2024-0{n}-04T11:00:00+08:00", "data": {}})
+        out.append(base | {"id": f"{case}-go", "act": "departed", "at": f"2024-0{n}-05T08:00:00+08:00", "data": {}})
+    return out
+
+
+def lines(per: int) -> list[str]:
+    """Acts of three jurisdictions, interleaved as several sources would write them."""
+    rows: list[dict[str, object]] = []
+    for i, j in enumerate(JURISDICTIONS):
+        rows += list(synth_acts(per, seed=i + 1, jurisdiction=j))
+        rows += [a for n in (3, 5) for a in cover_conflict(j, n)]
+    rows.sort(key=lambda a: str(a["id"]))
+    return [json.dumps(a, ensure_ascii=False) for a in rows]
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Ledger]:
+    led = Ledger(db_url, clock=FakeClock())
+    for j in JURISDICTIONS:
+        Importer(led).import_chart(org_chart(j, pack="dongqu-2012" if j == "j-a" else "changle-2022"))
+    yield led
+    led.close()
+
+
+def import_some(led: Ledger, rows: list[str]) -> None:
+    Importer(led).import_lines(rows)
+
+
+def reference(led: Ledger) -> tuple[list[tuple[object, ...]], ...]:
+    p = AuditProjection(led, name="reference")
+    p.rebuild()
+    return p.table_snapshot()
+
+
+def test_rebuild_over_two_worker_processes_gives_the_one_worker_tables(ledger: Ledger) -> None:
+    import_some(ledger, lines(150))
+    one = reference(ledger)
+    assert any(v[2] == "jurisdiction" for v in one[0]), "the data holds jurisdiction-wide violations"
+    assert {v[1] for v in one[0]} == set(JURISDICTIONS)
+    p = AuditProjection(ledger)
+    assert p.rebuild(workers=2) == ledger.max_notification_id()
+    assert p.table_snapshot() == one
+    assert p.position() == ledger.max_notification_id() and p.lag() == 0
+
+
+def test_spooled_cases_read_from_disk_give_the_same_tables(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    import_some(ledger, lines(120))
+    in_memory = reference(ledger)
+    monkeypatch.setattr(spool, "IN_MEMORY_ACTS", 0)
+    assert reference(ledger) == in_memory
+
+
+def test_catch_up_settles_jurisdiction_rules_once_per_run_not_per_batch(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = AuditProjection(ledger)
+    p.run()
+    calls: list[str] = []
+    real = Judge.jurisdiction
+
+    def counted(self: Judge, j: str, sp: spool.CaseSpool) -> audit.Judged:
+        calls.append(j)
+        return real(self, j, sp)
+
+    monkeypatch.setattr(Judge, "jurisdiction", counted)
+    import_some(ledger, lines(150))
+    assert p.run(batch=20) > 20 * 10
+    assert sorted(calls) == sorted(JURISDICTIONS), "one settling per jurisdiction for the whole run"
+    assert p.pending() == []
+    monkeypatch.setattr(Judge, "jurisdiction", real)
+    assert p.table_snapshot() == reference(ledger)
+
+
+def test_a_follower_stopped_before_settling_resumes_from_its_pending_work(ledger: Ledger) -> None:
+    p = AuditProjection(ledger)
+    p.run()
+    import_some(ledger, lines(60))
+    notes = ledger.notifications(p.position() + 1, 10_000)
+    p.process(notes)  # saved with its tracking position; the jurisdiction rules are left pending
+    assert {what for _j, what, _upto in p.pending()} == {"rules"}
+    assert p.lag() == 0
+    again = AuditProjection(ledger)  # a new process
+    assert again.run() == 0
+    assert again.pending() == []
+    assert again.table_snapshot() == reference(ledger)
+
+
+def test_reads_advance_the_follower_without_writing_the_views(ledger: Ledger) -> None:
+    import_some(ledger, lines(30))
+    p = AuditProjection(ledger)
+    p.run()
+    saved = p.tracked()
+    now = datetime(2024, 6, 1, 2, 0, tzinfo=UTC)
+    reads = [
+        BatchValidator(ledger, jurisdiction="j-a").validate(
+            {
+                "id": f"acc-{i}",
+                "jurisdiction": "j-a",
+                "case": access_case("p-od", now.date()),
+                "kind": "access",
+                "act": "viewed",
+                "at": now.isoformat(),
+                "by": "p-od",
+                "unit": "u-office",
+                "data": {"resource": "violations", "query": "{}", "role": "auditor", "token": "t", "person": "p-od"},
+            }
+        )
+        for i in range(5)
+    ]
+    before = p.table_snapshot()
+    for a in reads:
+        ledger.append([a])
+        assert p.run() == 1
+    assert p.tracked() == saved, "no tracking write per read"
+    assert p.lag() == 0 and p.position() == ledger.max_notification_id()
+    assert p.table_snapshot() == before
+    p.save_position()
+    assert p.tracked() == ledger.max_notification_id()
+    import_some(ledger, lines(31)[-1:])
+    p.run()
+    assert p.table_snapshot() == reference(ledger)
+
+
+@pytest.mark.parametrize("far_behind", [False, True])
+def test_partitioned_followers_together_give_the_rebuilt_tables(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, far_behind: bool
+) -> None:
+    if far_behind:
+        monkeypatch.setattr(audit, "BULK_MIN", 10)
+    assert len({partition_of(j, 3) for j in JURISDICTIONS}) > 1
+    followers = [AuditProjection(ledger, partition=(k, 3)) for k in range(3)]
+    rows = lines(90)
+    for part in (rows[: len(rows) // 2], rows[len(rows) // 2 :]):
+        import_some(ledger, part)
+        for f in followers:
+            f.run(batch=50)
+    assert {f.name for f in followers} == {"audit:0/3", "audit:1/3", "audit:2/3"}
+    assert all(f.lag() == 0 and f.pending() == [] for f in followers)
+    assert followers[0].table_snapshot() == reference(ledger)
+
+
+def test_a_follower_far_behind_rebuilds(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    import_some(ledger, lines(60))
+    monkeypatch.setattr(audit, "BULK_MIN", 10)
+    p = AuditProjection(ledger)
+    rebuilt: list[int] = []
+    real = AuditProjection.rebuild
+
+    def spy(self: AuditProjection, **kw: object) -> int:
+        rebuilt.append(1)
+        return real(self, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AuditProjection, "rebuild", spy)
+    assert p.run() == ledger.max_notification_id()
+    assert rebuilt == [1]
+    monkeypatch.setattr(AuditProjection, "rebuild", real)
+    assert p.table_snapshot() == reference(ledger)
