@@ -7,6 +7,7 @@ so two writers of one case conflict on its version), ``topic`` is ``act:<kind>.<
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ GENESIS = "0" * 64
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def case_stream(jurisdiction: str, case: str) -> uuid.UUID:
     """The stream (originator id) of one case."""
     return uuid.uuid5(NAMESPACE, f"{jurisdiction}\x1f{case}")
@@ -67,15 +69,12 @@ def decode(state: bytes) -> Act:
 
 def content_hash(ev: StoredEvent) -> str:
     """Hash of every stored byte of an event row."""
-    h = hashlib.sha256()
-    h.update(str(ev.originator_id).encode())
-    h.update(b"\x1f")
-    h.update(str(ev.originator_version).encode())
-    h.update(b"\x1f")
-    h.update(ev.topic.encode())
-    h.update(b"\x1f")
-    h.update(ev.state)
-    return h.hexdigest()
+    return content_hash_of(str(ev.originator_id).encode(), ev.originator_version, ev.topic, ev.state)
+
+
+def content_hash_of(originator_id: bytes, version: int, topic: str, state: bytes) -> str:
+    """:func:`content_hash` of a row given its originator id's text (as bytes), version, topic and state."""
+    return hashlib.sha256(b"%s\x1f%d\x1f%s\x1f%s" % (originator_id, version, topic.encode(), state)).hexdigest()
 
 
 def link_hash(jurisdiction: str, seq: int, content: str, prev: str) -> str:

@@ -11,6 +11,7 @@ the store itself refuses nothing that is well-formed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import threading
@@ -58,8 +59,18 @@ class WriteConflictError(LedgerError):
 class Appended:
     """What happened to one act of a batch: ``stored`` (with its seq/recorded time) or ``duplicate``."""
 
-    act: Act
+    filed: Act
     status: str  # "stored" | "duplicate" | "conflict"
+    recorded_at: datetime | None = None
+    seq: int | None = None
+
+    @functools.cached_property
+    def act(self) -> Act:
+        """The act; a stored one with its recorded time and chain position."""
+        a = self.filed
+        if self.seq is None:
+            return a
+        return Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, self.recorded_at, self.seq)
 
 
 class Ledger:
@@ -310,7 +321,7 @@ class Ledger:
             except IntegrityError as e:  # only a writer that bypasses the lock gets here
                 last_exc, lookup = e, True
                 continue
-            if any(r.act.kind == ORG_KIND and r.status == "stored" for r in results):
+            if any(r.filed.kind == ORG_KIND and r.status == "stored" for r in results):
                 with self._lock:
                     self._orgs.pop(j, None)
             return results
@@ -338,11 +349,17 @@ class Ledger:
         recorded = self.clock()
         recorded_us = codec.micros(recorded)
         recorded_text = format_datetime(recorded)
-        streams: dict[str, UUID] = {}
+        streams: dict[str, tuple[UUID, Any, bytes]] = {}  # case → stream, as stored, as hashed
         stored: list[StoredEvent] = []
         rows: list[tuple[Any, ...]] = []
         results: list[Appended] = []
         seen: dict[str, str] = {}
+        micros, stored_bytes, content_hash, link_hash = (
+            codec.micros,
+            codec.stored_bytes,
+            codec.content_hash_of,
+            codec.link_hash,
+        )
         for a, bbytes, bh in zip(batch, bodies, hashes, strict=True):
             known = existing.get(a.id) or seen.get(a.id)
             if known is not None:
@@ -357,51 +374,27 @@ class Ledger:
                     )
                 results.append(Appended(a, "duplicate"))
                 continue
-            if (
-                expected
-                and a.case in expected
-                and a.case not in streams
-                and versions.get(a.case, 0) != expected[a.case]
-            ):
-                raise WriteConflictError(a.case)
+            case = a.case
+            s = streams.get(case)
+            if s is None:
+                if expected and case in expected and versions.get(case, 0) != expected[case]:
+                    raise WriteConflictError(case)
+                stream = codec.case_stream(j, case)
+                s = streams[case] = (stream, self.oid(stream), str(stream).encode())
             seen[a.id] = bh
             seq += 1
-            version = versions.get(a.case, 0) + 1
-            versions[a.case] = version
-            stream = streams.get(a.case)
-            if stream is None:
-                stream = streams[a.case] = codec.case_stream(j, a.case)
-            ev = StoredEvent(
-                stream, version, codec.topic(a.kind, a.act), codec.stored_bytes(bbytes, recorded_text, seq)
-            )
-            content = codec.content_hash(ev)
-            link = codec.link_hash(j, seq, content, prev)
+            version = versions.get(case, 0) + 1
+            versions[case] = version
+            topic = f"act:{a.kind}.{a.act}"
+            state = stored_bytes(bbytes, recorded_text, seq)
+            content = content_hash(s[2], version, topic, state)
+            link = link_hash(j, seq, content, prev)
             rows.append(
-                (
-                    j,
-                    seq,
-                    a.id,
-                    a.case,
-                    a.kind,
-                    a.act,
-                    codec.micros(a.at),
-                    recorded_us,
-                    self.oid(stream),
-                    version,
-                    bh,
-                    content,
-                    prev,
-                    link,
-                )
+                (j, seq, a.id, case, a.kind, a.act, micros(a.at), recorded_us, s[1], version, bh, content, prev, link)
             )
             prev = link
-            stored.append(ev)
-            results.append(
-                Appended(
-                    Act(a.id, a.jurisdiction, a.case, a.kind, a.act, a.at, a.by, a.unit, a.data, recorded, seq),
-                    "stored",
-                )
-            )
+            stored.append(StoredEvent(s[0], version, topic, state))
+            results.append(Appended(a, "stored", recorded, seq))
         if stored:
             try:
                 w.insert(stored, rows)
