@@ -437,7 +437,7 @@ def validate_act(
             raise _err(name, f"字段 {name} 必须是字符串", f"field '{name}' must be a string", "wrong_type")
     for name in _ID_FIELDS:
         v = raw.get(name)
-        if isinstance(v, str) and _CONTROL.search(v):
+        if isinstance(v, str) and not v.isprintable() and _CONTROL.search(v):
             raise _err(
                 name,
                 f"字段 {name} 含有控制字符（换行、制表符等）",

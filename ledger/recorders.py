@@ -106,14 +106,21 @@ class ChainWriter(Protocol):
         ...
 
 
-class _SQLiteChainWriter:
-    def __init__(self, recorder: LedgerSQLiteRecorder, cursor: SQLiteCursor) -> None:
-        self.recorder = recorder
+class _CursorReader:
+    """Reads through the write transaction's own cursor."""
+
+    def __init__(self, cursor: Any) -> None:
         self.cursor = cursor
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         self.cursor.execute(statement, list(params))
         return list(self.cursor.fetchall())
+
+
+class _SQLiteChainWriter(_CursorReader):
+    def __init__(self, recorder: LedgerSQLiteRecorder, cursor: SQLiteCursor) -> None:
+        super().__init__(cursor)
+        self.recorder = recorder
 
     def insert(self, stored_events: Sequence[StoredEvent], chain_rows: Sequence[tuple[Any, ...]]) -> None:
         c = self.cursor
@@ -239,15 +246,12 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             yield _PostgresChainWriter(self, conn, curs)
 
 
-class _PostgresChainWriter:
+class _PostgresChainWriter(_CursorReader):
     def __init__(self, recorder: LedgerPostgresRecorder, conn: Any, curs: Any) -> None:
+        super().__init__(curs)
         self.recorder = recorder
         self.conn = conn
         self.curs = curs
-
-    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        self.curs.execute(statement, list(params))
-        return list(self.curs.fetchall())
 
     def insert(self, stored_events: Sequence[StoredEvent], chain_rows: Sequence[tuple[Any, ...]]) -> None:
         try:
