@@ -134,8 +134,8 @@ class Judged:
     urows: list[tuple[Any, ...]] = field(default_factory=list)
     #: (jurisdiction, case id) of every case judged
     cases: list[tuple[str, str]] = field(default_factory=list)
-    #: cases the jurisdiction-wide rules read: (jurisdiction, kind, their viewed acts' stored bytes)
-    spooled: list[tuple[str, list[bytes]]] = field(default_factory=list)
+    #: cases the jurisdiction-wide rules read: (jurisdiction, opened µs, case id, kind, their viewed acts' bytes)
+    spooled: list[tuple[str, int, str, str, list[bytes]]] = field(default_factory=list)
     acts: int = 0
 
 
@@ -163,6 +163,7 @@ class Judge:
         """Judge each case (its stored acts' bytes); the cases of jurisdiction kinds are kept
         for the spool when ``spool``. Cases of jurisdictions not ``owns``-ed are skipped."""
         out = Judged()
+        evaluators: dict[str, tuple[Evaluator, frozenset[str]]] = {}  # the org chart read once per call
         for group in groups:
             out.acts += len(group)
             pairs = [(codec.decode(s), s) for s in group]
@@ -173,14 +174,16 @@ class Judge:
             if not keep:
                 continue
             c = Case.of([a for a, _s in keep])
-            ev, kinds = self.evaluator(j)
+            if j not in evaluators:
+                evaluators[j] = self.evaluator(j)
+            ev, kinds = evaluators[j]
             res = ev.judge_case(c)
             out.vrows.extend(violation_row(v, "case") for v in res.violations)
             out.urows.extend(unjudged.rows(res.unjudged, "case"))
             out.crows.append(case_row(case_state(c)))
             out.cases.append((j, c.id))
             if spool and c.kind in kinds:
-                out.spooled.append((j, [s for _a, s in keep]))
+                out.spooled.append((j, codec.micros(c.opened_at), c.id, c.kind, [s for _a, s in keep]))
         return out
 
     def jurisdiction(self, jurisdiction: str, spool: CaseSpool) -> Judged:
@@ -195,9 +198,8 @@ class Judge:
 
 def spool_cases(spool: CaseSpool, judged: Judged) -> None:
     """Move a judged batch's jurisdiction-kind cases to the spool."""
-    for _j, states in judged.spooled:
-        acts = [codec.decode(s) for s in states]
-        spool.add(Case.of(acts), states)
+    for entry in judged.spooled:
+        spool.add_raw(*entry)
     judged.spooled = []
 
 
@@ -273,6 +275,8 @@ class AuditProjection:
         #: position advanced in memory over reads only (saved now and then: :meth:`save_position`)
         self._seen = 0
         self._tracked: int | None = None
+        #: jurisdictions pending to be judged whole (known from the pending table; None: not read yet)
+        self._whole: set[str] | None = None
 
     def _drop_views_without_state(self) -> None:
         """Views written before violations had a ``state`` are dropped, to be rebuilt on the next run."""
@@ -362,6 +366,7 @@ class AuditProjection:
         position and the work left pending, in one transaction."""
         touched: dict[str, set[str]] = defaultdict(set)
         marks: dict[tuple[str, str], int] = {}
+        kinds: dict[str, frozenset[str]] = {}
         for nid, a in notes:
             j = a.jurisdiction
             if a.kind in UNVIEWED_KINDS or not self.owns(j):
@@ -370,7 +375,9 @@ class AuditProjection:
                 marks[(j, "all")] = nid
                 continue
             touched[j].add(a.case)
-            if a.kind in self.judge.evaluator(j)[1]:
+            if j not in kinds:
+                kinds[j] = self.judge.evaluator(j)[1]
+            if a.kind in kinds[j]:
                 marks[(j, "rules")] = nid
         last = int(notes[-1][0])
         if not touched and not marks:  # reads only: nothing changes in the views
@@ -379,9 +386,13 @@ class AuditProjection:
                 self.save_position()
             return
         judged = Judged()
+        if self._whole is None:
+            self._whole = {j for j, what, _upto in self.pending() if what == "all"}
+        self._whole |= {j for j, what in marks if what == "all"}
         for j in sorted(touched):
-            if (j, "all") in marks:
-                continue  # the whole jurisdiction is judged when settled
+            if j in self._whole:  # judged whole when settled: marked again with this batch (another
+                marks[(j, "all")] = last  # process of this name may settle the earlier mark meanwhile)
+                continue
             part = self.judge.cases(self.ledger.cases_of(j, sorted(touched[j])), spool=False)
             judged.vrows += part.vrows
             judged.crows += part.crows
@@ -425,6 +436,7 @@ class AuditProjection:
         todo: dict[str, set[str]] = defaultdict(set)
         for j, what, _upto in self.pending():
             todo[j].add(what)
+        self._whole = None
         done = 0
         for j, whats in sorted(todo.items()):
             head = self.ledger.max_notification_id()

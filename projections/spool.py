@@ -35,12 +35,14 @@ class CaseSpool:
 
     def add(self, case: Case, states: Sequence[bytes]) -> None:
         """Keep one case (its acts' stored bytes, the acts the views read)."""
+        self.add_raw(case.jurisdiction, codec.micros(case.opened_at), case.id, case.kind, states)
+
+    def add_raw(self, jurisdiction: str, opened_us: int, case: str, kind: str, states: Sequence[bytes]) -> None:
+        """Keep one case known by its jurisdiction, opening time (µs), id and kind."""
         blob = marshal.dumps(list(states))
         self._file.seek(self._end)
         self._file.write(blob)
-        self._index[case.jurisdiction].append(
-            (codec.micros(case.opened_at), case.id, case.kind, self._end, len(blob), len(states))
-        )
+        self._index[jurisdiction].append((opened_us, case, kind, self._end, len(blob), len(states)))
         self._end += len(blob)
 
     def jurisdictions(self) -> list[str]:
