@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import ApiError, ErrorJSON, install_handlers
 from api.models import ActBatchIn, ActIn
 from api.routes import acts, cases, integrity, packs, rules, violations
-from api.services import Services, refuse_nul
+from api.services import VIEWS_LAG, Services, refuse_nul
 from api.ui import create_ui
 from ledger.validation import env_size
 
@@ -82,11 +82,37 @@ class TooLargeAsJSON:
         await self.app(scope, receive, send_json)
 
 
+class LagHeader:
+    """Sends ``Ledger-Lag: <acts>`` — how many stored acts the audit views do not reflect yet —
+    on every response that read them (视图滞后)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen: dict[str, int] = {}
+        token = VIEWS_LAG.set(seen)
+
+        async def send_lag(message: Message) -> None:
+            if message["type"] == "http.response.start" and "lag" in seen:
+                message = {**message, "headers": [*message.get("headers", []), (b"ledger-lag", b"%d" % seen["lag"])]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_lag)
+        finally:
+            VIEWS_LAG.reset(token)
+
+
 class LedgerAPI(FastAPI):
-    """FastAPI with :class:`TooLargeAsJSON` outside every layer (the body limit's included)."""
+    """FastAPI with :class:`TooLargeAsJSON` outside every layer (the body limit's included), and
+    :class:`LagHeader`."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return TooLargeAsJSON(super().build_middleware_stack())
+        return TooLargeAsJSON(LagHeader(super().build_middleware_stack()))
 
 
 def create_app(

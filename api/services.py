@@ -12,6 +12,7 @@ import base64
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from ledger import codec
 from ledger.store import Ledger, _col
 from ledger.tokens import TokenStore
 from projections.audit import AuditProjection
+from projections.follow import followers_configured, views_lag
 from projections.parties import PartiesIndex
 
 #: Follow-up act → the violation status it leads to (督查跟踪状态).
@@ -123,16 +125,24 @@ def followup_status(acts: Iterable[Act]) -> str:
     return status
 
 
-def _catch_up(follower: AuditProjection | PartiesIndex, lock: threading.Lock) -> None:
-    """Run a follower of the notification log to its end."""
+#: Acts one request brings the audit views forward by, at most: a request never waits on a long
+#: catch-up (the next requests, or ``ledger follow``, take the rest; ``Ledger-Lag`` says how far).
+IN_REQUEST_ACTS = 5000
+#: The views' lag a request saw (set by :meth:`Services.projection`, sent as ``Ledger-Lag``).
+VIEWS_LAG: ContextVar[dict[str, int] | None] = ContextVar("ledger_views_lag", default=None)
+
+
+def _catch_up(follower: AuditProjection | PartiesIndex, lock: threading.Lock, limit: int | None = None) -> int:
+    """Run a follower of the notification log to its end (the audit projection: at most ``limit``
+    acts); returns the acts gone over."""
     with lock:
         for attempt in range(5):
             try:
-                follower.run()
-                return
+                return follower.run(limit=limit) if isinstance(follower, AuditProjection) else follower.run()
             except IntegrityError:  # another app's follower saved the same position first
                 if attempt == 4:
                     raise
+    return 0  # pragma: no cover - the loop returns or raises
 
 
 def services(request: Request) -> Services:
@@ -148,6 +158,8 @@ class Services:
         self.tokens = TokenStore(self.ledger)
         self._projection = AuditProjection(self.ledger)
         self._proj_lock = threading.Lock()
+        #: ``ledger follow`` processes keep the views (``LEDGER_FOLLOWERS``): requests only read them.
+        self.followers = followers_configured()
         self._parties = PartiesIndex(self.ledger)
         self._parties_lock = threading.Lock()
         self.access_log = AccessLog(self.ledger)
@@ -163,8 +175,17 @@ class Services:
 
     # ---- the projection -------------------------------------------------------------------
     def projection(self) -> AuditProjection:
-        """The audit projection, caught up with every act stored so far."""
-        _catch_up(self._projection, self._proj_lock)
+        """The audit projection, caught up with every act stored so far — by at most
+        :data:`IN_REQUEST_ACTS` acts in this request, none when ``ledger follow`` keeps it; the lag
+        left is sent as the ``Ledger-Lag`` header."""
+        if self.followers:
+            lag = views_lag(self.ledger, self.followers)
+        else:
+            done = _catch_up(self._projection, self._proj_lock, IN_REQUEST_ACTS)
+            lag = self._projection.lag() if done >= IN_REQUEST_ACTS else 0
+        seen = VIEWS_LAG.get()
+        if seen is not None:
+            seen["lag"] = lag
         return self._projection
 
     # ---- who may read which case (api/access.py) ------------------------------------------

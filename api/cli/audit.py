@@ -32,20 +32,35 @@ def tick_cmd(
         out.print(f"  {rule}: {n}")
 
 
-def _projection(ledger: Any) -> Any:
+def _projection(ledger: Any, *, progress: bool = False) -> Any:
     """The audit projection caught up; a long catch-up (the first ``violations`` after a big import)
-    shows its progress on stderr when that is a terminal — whatever the output format."""
-    from projections.audit import AuditProjection
+    shows its progress on stderr when that is a terminal (or ``progress``) — whatever the output
+    format. Far behind, it rebuilds with the machine's cores. With ``LEDGER_FOLLOWERS`` set,
+    ``ledger follow`` keeps the views and this reads them as they are."""
+    from projections.audit import AuditProjection, default_workers
+    from projections.follow import followers_configured, views_lag
 
+    n = followers_configured()
+    if n:
+        lag = views_lag(ledger, n)
+        if lag:
+            err.print(
+                _msg(
+                    f"视图滞后 {lag} 条（由 ledger follow 更新）",
+                    f"the views are {lag} acts behind (kept by ledger follow)",
+                )
+            )
+        return AuditProjection(ledger)
     p = AuditProjection(ledger)
     lag = p.lag()
-    bar = _progress(lag, "projection") if lag > 5000 else None
+    bar = _progress(lag, "projection", force=progress) if lag > 5000 else None
     if bar is None:
-        p.run()
+        p.run(workers=default_workers())
     else:
         with bar:
             task = bar.add_task("projection", total=lag)
-            p.run(progress=lambda n: bar.advance(task, n))
+            p.run(progress=lambda k: bar.advance(task, k), workers=default_workers())
+    p.save_position()
     return p
 
 
@@ -219,22 +234,86 @@ def unjudged_cmd(
         out.print(t)
 
 
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Worker processes (default: the machine's cores)")
+]
+ProgressOption = Annotated[bool, typer.Option("--progress", help="Show progress even when stderr is not a terminal")]
+
+
 @app.command("rebuild")
-def rebuild_cmd() -> None:
-    """Rebuild all projections from the stored acts (重建投影)."""
-    from projections.audit import AuditProjection
+def rebuild_cmd(workers: WorkersOption = None, progress: ProgressOption = False) -> None:
+    """Rebuild all projections from the stored acts, streamed case by case over worker processes (重建投影)."""
+    from projections.audit import AuditProjection, default_workers
 
     with _ledger() as ledger:
         p = AuditProjection(ledger)
         total = ledger.max_notification_id()
-        bar = _progress(total, "rebuild")
+        bar = _progress(total, "rebuild", force=progress)
+        w = workers or default_workers()
         if bar is None:
-            n = p.rebuild()
+            n = p.rebuild(workers=w)
         else:
             with bar:
                 task = bar.add_task("rebuild", total=total)
-                n = p.rebuild(progress=lambda k: bar.advance(task, k))
+                n = p.rebuild(workers=w, progress=lambda k: bar.advance(task, k))
     out.print(_msg(f"已重建，处理 {n} 条", f"rebuilt from {n} acts"))
+
+
+def _partition(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        k, n = -1, 0
+    if not 0 <= k < n:
+        raise typer.BadParameter(f"{text!r}: K/N with 0 ≤ K < N, e.g. 0/3", param_hint="--partition")
+    return k, n
+
+
+@app.command("follow")
+def follow_cmd(
+    partition: Annotated[
+        str | None, typer.Option("--partition", help="K/N: keep the jurisdictions of partition K of N followers")
+    ] = None,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.05, help="Seconds between polls (SQLite); longest wait (PostgreSQL)")
+    ] = 0.5,
+    workers: WorkersOption = None,
+    progress: ProgressOption = False,
+) -> None:
+    """Keep the audit views up to date until stopped: woken by PostgreSQL NOTIFY, polling on SQLite (跟随更新视图)."""
+    import signal
+    import threading
+
+    from projections.audit import default_workers
+    from projections.follow import follow
+
+    part = _partition(partition)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with _ledger() as ledger:
+        total = ledger.max_notification_id()
+        bar = _progress(total, "follow", force=progress)
+        who = f" {partition}" if partition else ""
+        err.print(_msg(f"跟随进程{who}已启动", f"follower{who} started"))
+        try:
+            if bar is None:
+                follow(ledger, partition=part, interval=interval, workers=workers or default_workers(), stop=stop)
+            else:
+                with bar:
+                    task = bar.add_task("catch-up", total=total)
+                    follow(
+                        ledger,
+                        partition=part,
+                        interval=interval,
+                        workers=workers or default_workers(),
+                        stop=stop,
+                        progress=lambda k: bar.advance(task, k),
+                    )
+        except KeyboardInterrupt:
+            pass
+    err.print(_msg("跟随进程已停止", "follower stopped"))
 
 
 @app.command("rules")
@@ -291,6 +370,17 @@ def rules_cmd(
     out.print(t)
 
 
+def _views_lags(ledger: Any, jurisdictions: list[str]) -> dict[str, int]:
+    """Acts stored but not yet in each jurisdiction's views (its follower's lag)."""
+    from projections.audit import follower_name, partition_of
+    from projections.follow import followers_configured, positions
+
+    n = followers_configured() or 1
+    head = ledger.max_notification_id()
+    saved = positions(ledger)
+    return {j: head - saved.get(follower_name((partition_of(j, n), n)), 0) for j in jurisdictions}
+
+
 @app.command("status")
 def status_cmd(
     now: Annotated[str, typer.Option("--now", help="The moment to look at (RFC 3339 or YYYY-MM-DD)")],
@@ -311,14 +401,16 @@ def status_cmd(
             cases = [Case.of(h) for h in (ledger.case_history(j, cid) for cid in ids) if h]
             reports[j] = status(cases, ledger.org(j), at)
         packs = {st.jurisdiction: st for st in _pack_statuses(ledger, jurisdiction, at)}
+        lags = _views_lags(ledger, list(reports))
     if fmt == "json":
-        doc = {j: {**r.as_dict(), "pack": packs[j].as_dict()} for j, r in reports.items()}
+        doc = {j: {**r.as_dict(), "pack": packs[j].as_dict(), "views_lag": lags[j]} for j, r in reports.items()}
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return
     for j, r in reports.items():
         out.rule(f"{j} — {r.now.isoformat()}")
         st = packs[j]
         out.print(_msg(*st.messages) if st.judged else f"[yellow]{_msg(*st.messages)}[/yellow]")
+        out.print(_msg(f"视图滞后 {lags[j]} 条", f"views lag: {lags[j]} acts"))
         t = Table(title=_msg("办理中案件", "open cases"))
         for col in ("kind", "unit", "open"):
             t.add_column(col)

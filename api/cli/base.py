@@ -11,7 +11,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from domain.errors import LedgerError
 from domain.timeutil import CHINA_TZ, end_of_day, parse_date, parse_datetime
@@ -72,16 +80,33 @@ def parse_time(value: str, name: str) -> datetime:
         raise typer.BadParameter(f"{value!r} is not a time (RFC 3339 or YYYY-MM-DD)", param_hint=name) from e
 
 
-def _progress(total: int | None, label: str) -> Progress | None:
-    if not err.is_terminal:
+class RateColumn(TextColumn):
+    """Rows a second (行/秒)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def render(self, task: Any) -> Any:
+        from rich.text import Text
+
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "")
+
+
+def _progress(total: int | None, label: str, *, force: bool = False) -> Progress | None:
+    """A progress bar on stderr (rows done, rate, time left) when it is a terminal, or ``force``."""
+    if not (force or err.is_terminal):
         return None
     return Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
+        TaskProgressColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
-        transient=True,
+        transient=not force,
     )
 
 

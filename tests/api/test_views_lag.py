@@ -1,0 +1,31 @@
+"""A request catches the audit views up by a bounded amount and sends the lag left as
+``Ledger-Lag``; with ``ledger follow`` processes configured it only reads them."""
+
+from __future__ import annotations
+
+import pytest
+
+from api import services as services_module
+from projections.audit import AuditProjection
+from tests.api.conftest import INCIDENT, LEAVE_FGJ, LEAVE_SFJ, Env
+
+
+def test_a_request_catches_up_a_bounded_amount_and_sends_the_lag(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.get("/violations").headers["Ledger-Lag"] == "0"
+    monkeypatch.setattr(services_module, "IN_REQUEST_ACTS", 1)
+    assert env.post("/acts", json={"acts": [*LEAVE_FGJ, *LEAVE_SFJ, *INCIDENT]}).status_code == 201
+    lags = [int(env.get("/violations", who="auditor").headers["Ledger-Lag"]) for _ in range(8)]
+    assert lags[0] > 0, "seven acts stored, one caught up a time: some left"
+    assert lags == sorted(lags, reverse=True) and lags[-1] == 0
+    assert {v["case"] for v in env.get("/violations").json()["items"]} >= {"LEV-1", "LEV-2"}
+
+
+def test_with_followers_configured_a_request_only_reads_the_views(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    env.get("/violations")
+    monkeypatch.setattr(env.services, "followers", 1)
+    assert env.post("/acts", json={"acts": LEAVE_FGJ}).status_code == 201
+    r = env.get("/violations")
+    assert r.json()["items"] == [] and int(r.headers["Ledger-Lag"]) >= 2
+    AuditProjection(env.services.ledger).run()  # what ledger follow does
+    r = env.get("/violations")
+    assert r.headers["Ledger-Lag"] == "0" and {v["case"] for v in r.json()["items"]} == {"LEV-1"}

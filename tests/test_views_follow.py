@@ -1,0 +1,112 @@
+"""Followers over the database: ``ledger follow`` processes (three partitions over PostgreSQL,
+one killed with SIGKILL and restarted) give the tables of one rebuild; ``ledger status`` says
+how far behind the views are."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from bench.synth import org_chart
+from ledger.importer import Importer
+from ledger.store import Ledger
+from projections.audit import AuditProjection
+from projections.follow import positions, views_lag
+from tests.conftest import FakeClock
+from tests.test_views_scale import JURISDICTIONS, lines, reference
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_status_reports_the_views_lag(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    led = Ledger(db, clock=FakeClock())
+    Importer(led).import_chart(org_chart("j-a"))
+    led.close()
+    r = CliRunner().invoke(app, ["--db", db, "--lang", "en", "status", "--now", "2024-06-01", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["j-a"]["views_lag"] == 0
+
+
+def _follower(url: str, k: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from api.cli import main; main()",
+            "--db",
+            url,
+            "follow",
+            "--partition",
+            f"{k}/3",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _settled(led: Ledger, timeout: float) -> None:
+    """Wait (bounded) until the three followers reflect every act and have nothing pending."""
+    deadline = time.monotonic() + timeout
+    pending = AuditProjection(led).t_p
+    while time.monotonic() < deadline:
+        if views_lag(led, 3) == 0 and not led.query(f"SELECT 1 FROM {pending} LIMIT 1"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"followers still {views_lag(led, 3)} acts behind after {timeout} s: {positions(led)}")
+
+
+@pytest.fixture
+def pg_ledger(pg_schema: str) -> Iterator[tuple[str, Ledger]]:
+    from tests.conftest import PG_DSN
+
+    url = f"{PG_DSN}?schema={pg_schema}"
+    led = Ledger(url, clock=FakeClock())
+    for j in JURISDICTIONS:
+        Importer(led).import_chart(org_chart(j))
+    AuditProjection(led)  # the view tables, before the followers open them
+    yield url, led
+    led.close()
+
+
+def test_three_followers_over_postgresql_give_the_rebuilt_tables_after_one_is_killed(
+    pg_ledger: tuple[str, Ledger],
+) -> None:
+    url, led = pg_ledger
+    rows = lines(120)
+    third = len(rows) // 3
+    procs = [_follower(url, k) for k in range(3)]
+    try:
+        Importer(led).import_lines(rows[:third])
+        _settled(led, 60)
+        procs[1].send_signal(signal.SIGKILL)  # killed wherever it is
+        procs[1].wait(10)
+        Importer(led).import_lines(rows[third : 2 * third])
+        procs[1] = _follower(url, 1)
+        Importer(led).import_lines(rows[2 * third :])
+        _settled(led, 60)
+        got = AuditProjection(led, partition=(0, 3)).table_snapshot()
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    assert set(positions(led)) >= {"audit:0/3", "audit:1/3", "audit:2/3"}
+    assert got == reference(led)
