@@ -58,13 +58,9 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
         t = time.perf_counter()
         rows = Importer(ledger, batch=5000).import_path(path).imported
     elif what == "raw read (library)":
-        start, stop = 1, ledger.max_notification_id()
-        while start <= stop:
-            notes = ledger.recorder.select_notifications(start, 20_000, stop=stop)
-            if not notes:
-                break
-            rows += len(notes)
-            start = notes[-1].id + 1
+        from bench.frames import raw_read
+
+        rows = raw_read(ledger)
     elif what == "first violations":
         rows = AuditProjection(ledger, name="bench-first").run(workers=2)
     elif what == "catch-up":

@@ -493,28 +493,12 @@ class Ledger:
         cond = f" AND {nid}<=?" if stop is not None else ""
         cond += " AND originator_id<?" if hi is not None else ""
         sql = (
-            f"SELECT originator_id, originator_version, state FROM {self.t_events} "
+            f"SELECT originator_id AS k, originator_version AS v, state FROM {self.t_events} "
             f"WHERE (originator_id, originator_version) > (?, ?){cond} "
             f"ORDER BY originator_id, originator_version LIMIT {int(batch)}"
         )
-        after: tuple[Any, int] = (self.oid(lo or UUID(int=0)), 0)
         tail = ([stop] if stop is not None else []) + ([self.oid(hi)] if hi is not None else [])
-        current: Any = None
-        group: list[bytes] = []
-        while True:
-            rows = self.query(sql, [*after, *tail])
-            for r in rows:
-                oid = _col(r, "originator_id", 0)
-                if oid != current:
-                    if group:
-                        yield group
-                    current, group = oid, []
-                group.append(bytes(_col(r, "state", 2)))
-            if len(rows) < batch:
-                break
-            after = (_col(rows[-1], "originator_id", 0), int(_col(rows[-1], "originator_version", 1)))
-        if group:
-            yield group
+        return self._paged_cases(sql, [], (self.oid(lo or UUID(int=0)), 0), tail, batch)
 
     def jurisdiction_cases(
         self, jurisdiction: str, kinds: Sequence[str] | None = None, *, batch: int = 5000
@@ -525,25 +509,30 @@ class Ledger:
         if kinds is not None:
             where += f" AND c.kind IN ({','.join('?' * len(kinds))})"
         sql = (
-            f"SELECT c.case_id AS case_id, c.originator_version AS v, e.state AS state FROM {self.t_chain} c "
+            f"SELECT c.case_id AS k, c.originator_version AS v, e.state AS state FROM {self.t_chain} c "
             f"JOIN {self.t_events} e ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
             f"WHERE {where} ORDER BY c.case_id, c.originator_version LIMIT {int(batch)}"
         )
-        after: tuple[str, int] = ("", 0)
-        current: str | None = None
+        return self._paged_cases(sql, [jurisdiction], ("", 0), list(kinds or ()), batch)
+
+    def _paged_cases(
+        self, sql: str, head: list[Any], after: tuple[Any, int], tail: list[Any], batch: int
+    ) -> Iterator[list[bytes]]:
+        """Rows (k: the case, v: its version, state) read page by page after ``(k, v)``, grouped by case."""
+        current: Any = None
         group: list[bytes] = []
         while True:
-            rows = self.query(sql, [jurisdiction, *after, *(kinds or ())])
+            rows = self.query(sql, [*head, *after, *tail])
             for r in rows:
-                cid = str(_col(r, "case_id", 0))
-                if cid != current:
+                k = _col(r, "k", 0)
+                if k != current:
                     if group:
                         yield group
-                    current, group = cid, []
+                    current, group = k, []
                 group.append(bytes(_col(r, "state", 2)))
             if len(rows) < batch:
                 break
-            after = (str(_col(rows[-1], "case_id", 0)), int(_col(rows[-1], "v", 1)))
+            after = (_col(rows[-1], "k", 0), int(_col(rows[-1], "v", 1)))
         if group:
             yield group
 
