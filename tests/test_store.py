@@ -274,3 +274,37 @@ def test_an_org_file_with_a_malformed_jurisdiction_is_refused(db_url: str, clock
         res = Importer(ledger).import_chart(dict(COUNTY, pack=5))
         assert [(e.field, e.code) for e in res.rejected] == [("pack", "wrong_type")]
         assert ledger.jurisdictions() == []
+
+
+def test_a_cases_version_is_read_from_its_newest_row_whatever_its_length(db_url: str, clock: FakeClock) -> None:
+    """Each append reads the version of the cases it writes: a long case (a reader's access log of
+    a busy day, a long supervision item) is found through the case index, never by its rows."""
+    with open_county(db_url, clock) as ledger:
+        long = [
+            act(
+                f"r-{i}",
+                "SUP-LONG",
+                "supervision",
+                "progress_reported",
+                f"2024-03-{1 + i // 24:02d}T{i % 24:02d}:00:00+08:00",
+            )
+            for i in range(40)
+        ]
+        Importer(ledger, batch=7).import_lines(lines(*INCIDENT, *long))
+        assert ledger.case_versions("lecheng", ["SUP-LONG", "INC-1", "NOPE", "INC-1"]) == {
+            "SUP-LONG": (40, "supervision"),
+            "INC-1": (3, "incident"),
+        }
+        assert ledger.case_versions("lecheng", []) == {}
+        assert ledger.case_versions("elsewhere", ["INC-1"]) == {}
+        if not ledger.is_postgres:
+            plan = " ".join(
+                str(r[-1])
+                for r in ledger.query(
+                    f"EXPLAIN QUERY PLAN SELECT rowid FROM {ledger.t_chain} WHERE jurisdiction=? AND case_id=? "
+                    "ORDER BY originator_version DESC LIMIT 1",
+                    ["lecheng", "SUP-LONG"],
+                )
+            )
+            assert "USING COVERING INDEX" in plan or "USING INDEX" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
