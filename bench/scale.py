@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
     from projections.audit import AuditProjection
 
     ledger = Ledger(url)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     rows = 0
     if what == "import":
         from bench.synth import org_chart, write_jsonl
@@ -55,7 +56,7 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
         path = write_jsonl(Path(tempfile.mkdtemp()) / "acts.jsonl", n)
         Importer(ledger).import_chart(org_chart())
         AuditProjection(ledger, name="bench-catch-up").run()  # a follower up to date before the acts come
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         rows = Importer(ledger, batch=5000).import_path(path).imported
     elif what == "raw read (library)":
         from bench.frames import raw_read
@@ -72,18 +73,19 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
         from projections.analytics import events_frame
 
         rows = len(events_frame(ledger))
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     ledger.close()
     return {
         "rows": rows,
         "seconds": seconds,
+        "cpu": cpu,
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "workers_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
-def run(backend: str, n: int) -> dict[str, dict[str, float]]:
-    """Every measurement on a fresh ledger of ``n`` acts (removed after)."""
+def run(backend: str, n: int, measures: tuple[str, ...] = MEASURES) -> dict[str, dict[str, float]]:
+    """The measurements on a fresh ledger of ``n`` acts (removed after); the import always."""
     import psycopg
 
     d = Path(tempfile.mkdtemp())
@@ -91,7 +93,7 @@ def run(backend: str, n: int) -> dict[str, dict[str, float]]:
     url = f"sqlite:///{d / 'scale.db'}" if backend == "sqlite" else f"{PG}?schema={schema}"
     results: dict[str, dict[str, float]] = {}
     try:
-        for what in MEASURES:
+        for what in ("import", *(m for m in measures if m != "import")):
             out = subprocess.run(
                 [sys.executable, __file__, "--measure", what, url, str(n)],
                 capture_output=True,
@@ -102,7 +104,8 @@ def run(backend: str, n: int) -> dict[str, dict[str, float]]:
             results[what] = json.loads(out.stdout.strip().splitlines()[-1])
             r = results[what]
             print(
-                f"  {backend} {n:>9,} {what:<20} {r['seconds']:>8.1f} s {r['rows'] / r['seconds']:>10,.0f} acts/s "
+                f"  {backend} {n:>9,} {what:<20} {r['seconds']:>8.1f} s ({r['cpu']:>6.1f} s CPU) "
+                f"{r['rows'] / r['seconds']:>10,.0f} acts/s "
                 f"peak RSS {r['rss_mib']:>5.0f} MiB (workers {r['workers_rss_mib']:.0f})",
                 flush=True,
             )
@@ -115,24 +118,37 @@ def run(backend: str, n: int) -> dict[str, dict[str, float]]:
     return results
 
 
+def _rate(r: dict[str, dict[str, float]], what: str) -> float:
+    return r[what]["rows"] / r[what]["seconds"] if what in r else float("nan")
+
+
 def summary(rows: dict[tuple[str, int], dict[str, dict[str, float]]]) -> None:
+    """One line per backend and size; catch-up growth per doubling of N, in wall and CPU seconds."""
+    nan = float("nan")
     print(
-        "\nbackend        N  import s  first viol. s  catch-up s (×/doubling)  rebuild 1w acts/s  2w acts/s  "
-        "raw read acts/s  rebuild/raw  peak RSS 1w  events_frame s"
+        "\nbackend        N  first viol. s  catch-up s (CPU s)  per doubling wall (CPU)  rebuild 1w acts/s  2w acts/s"
+        "  raw read acts/s  rebuild/raw 1w, 2w  peak RSS 1w, 2w (parent+workers)"
     )
-    prev: dict[str, dict[str, float]] = {}
+    prev: dict[str, tuple[int, dict[str, dict[str, float]]]] = {}
     for (backend, n), r in sorted(rows.items()):
-        cu = r["catch-up"]["seconds"]
-        grow = f"{cu / prev[backend]['catch-up']['seconds']:.2f}×" if backend in prev else "—"
-        rate1 = r["rebuild 1"]["rows"] / r["rebuild 1"]["seconds"]
-        rate2 = r["rebuild 2"]["rows"] / r["rebuild 2"]["seconds"]
-        raw = r["raw read (library)"]["rows"] / r["raw read (library)"]["seconds"]
+        cu = r.get("catch-up", {"seconds": nan, "cpu": nan})
+        grow = "—"
+        if backend in prev and "catch-up" in prev[backend][1]:
+            pn, pr = prev[backend]
+            k = 1 / math.log2(n / pn)
+            wall = (cu["seconds"] / pr["catch-up"]["seconds"]) ** k
+            cpu = (cu["cpu"] / pr["catch-up"]["cpu"]) ** k
+            grow = f"{wall:.2f}× ({cpu:.2f}×)"
+        raw = _rate(r, "raw read (library)")
+        r1, r2 = r.get("rebuild 1", {}), r.get("rebuild 2", {})
         print(
-            f"{backend:<8} {n:>9,} {r['import']['seconds']:>8.1f} {r['first violations']['seconds']:>13.1f} "
-            f"{cu:>10.1f} ({grow:>6}) {rate1:>18,.0f} {rate2:>10,.0f} {raw:>16,.0f} {rate2 / raw:>11.0%} "
-            f"{r['rebuild 1']['rss_mib']:>8.0f} MiB {r['events_frame']['seconds']:>14.1f}"
+            f"{backend:<8} {n:>9,} {r.get('first violations', {}).get('seconds', nan):>13.1f} "
+            f"{cu['seconds']:>10.1f} ({cu['cpu']:>5.1f}) {grow:>24} "
+            f"{_rate(r, 'rebuild 1'):>18,.0f} {_rate(r, 'rebuild 2'):>10,.0f} {raw:>16,.0f} "
+            f"{_rate(r, 'rebuild 1') / raw:>12.0%}, {_rate(r, 'rebuild 2') / raw:>4.0%} "
+            f"{r1.get('rss_mib', nan):>8.0f}, {r2.get('rss_mib', nan):.0f}+{r2.get('workers_rss_mib', nan):.0f} MiB"
         )
-        prev[backend] = r
+        prev[backend] = (n, r)
 
 
 def main() -> None:
@@ -143,12 +159,16 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000,200000,400000", help="acts, comma-separated")
     ap.add_argument("--big", action="store_true", help="also 1 000 000 and 2 000 000 acts")
     ap.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    ap.add_argument("--measures", default=",".join(MEASURES), help=f"comma-separated, of: {', '.join(MEASURES)}")
     args = ap.parse_args()
+    measures = tuple(m.strip() for m in args.measures.split(","))
+    if unknown := set(measures) - set(MEASURES):
+        ap.error(f"--measures: unknown {sorted(unknown)}")
     sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000, 2_000_000] if args.big else [])
     rows: dict[tuple[str, int], Any] = {}
     for backend in backends(args.backend):
         for n in sizes:
-            rows[(backend, n)] = run(backend, n)
+            rows[(backend, n)] = run(backend, n, measures)
     summary(rows)
 
 

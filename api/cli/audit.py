@@ -100,6 +100,9 @@ def violations_cmd(
     since: Annotated[str | None, typer.Option(help="From this business time")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this business time")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Only this jurisdiction")] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress", help="Show the catch-up's progress even when stderr is not a terminal")
+    ] = False,
 ) -> None:
     """List violations, each citing its article and evidence acts (违规清单), and per rule how
     many acts it could not judge (无法判断: a value outside what it reads — ``ledger unjudged``
@@ -123,7 +126,7 @@ def violations_cmd(
         "jurisdiction": jurisdiction,
     }
     with _ledger() as ledger:
-        p = _projection(ledger)
+        p = _projection(ledger, progress=progress)
         vs = p.violations(**filters, state=state_)
         not_judged = p.unjudged_counts(**filters) if state_ is None else {}
         unjudged = [st for st in _pack_statuses(ledger, jurisdiction) if not st.judged]
