@@ -76,6 +76,9 @@ _DDL = [
         PRIMARY KEY (jurisdiction, case_id))""",
     f"CREATE INDEX IF NOT EXISTS {CASES}_kind ON {CASES} (kind, unit, open)",
     f"CREATE INDEX IF NOT EXISTS {CASES}_unit ON {CASES} (unit, open)",
+    # the lists' order (GET /cases by kind and unit, or by unit), read in order: no sort per page
+    f"CREATE INDEX IF NOT EXISTS {CASES}_kind_list ON {CASES} (kind, unit, jurisdiction, case_id)",
+    f"CREATE INDEX IF NOT EXISTS {CASES}_unit_list ON {CASES} (unit, jurisdiction, case_id)",
     f"""CREATE TABLE IF NOT EXISTS {PENDING} (
         application_name TEXT NOT NULL, jurisdiction TEXT NOT NULL, what TEXT NOT NULL, upto BIGINT NOT NULL,
         PRIMARY KEY (application_name, jurisdiction, what))""",
