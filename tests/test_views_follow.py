@@ -110,3 +110,44 @@ def test_three_followers_over_postgresql_give_the_rebuilt_tables_after_one_is_ki
                 p.kill()
     assert set(positions(led)) >= {"audit:0/3", "audit:1/3", "audit:2/3"}
     assert got == reference(led)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_follower_keeps_the_views_within_about_a_second_of_an_append(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    import threading
+
+    from projections.follow import follow
+    from tests.conftest import PG_DSN
+
+    # PostgreSQL: a wait of 30 s between polls, so only the NOTIFY can wake it in time
+    url = (
+        f"sqlite:///{tmp_path / 'l.db'}"
+        if backend == "sqlite"
+        else f"{PG_DSN}?schema={request.getfixturevalue('pg_schema')}"
+    )
+    interval = 0.1 if backend == "sqlite" else 30.0
+    led = Ledger(url, clock=FakeClock())
+    Importer(led).import_chart(org_chart("j-a"))
+    stop = threading.Event()
+    worker = threading.Thread(target=follow, args=(Ledger(url),), kwargs={"interval": interval, "stop": stop})
+    worker.start()
+    try:
+        time.sleep(0.5)  # the follower is waiting
+        rows = [r for r in lines(20) if '"j-a"' in r]
+        Importer(led).import_lines(rows)
+        deadline = time.monotonic() + 5
+        while views_lag(led) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert views_lag(led) == 0
+        while AuditProjection(led).pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert AuditProjection(led).table_snapshot() == reference(led)
+    finally:
+        stop.set()
+        if backend == "postgres":  # wake it from its wait
+            Importer(led).import_lines([r.replace('"C-1-', '"X-1-') for r in rows[:1]])
+        worker.join(40)
+    assert not worker.is_alive()
+    led.close()
