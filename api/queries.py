@@ -233,10 +233,12 @@ class Freshness:
         return max(0, self.head - self.position)
 
 
-def freshness(p: AuditProjection, jurisdictions: list[str]) -> Freshness:
-    """The projection's position beside the log's head, and when the newest act was recorded."""
+def freshness(p: AuditProjection, jurisdictions: list[str], position: int | None = None) -> Freshness:
+    """The views' position (this projection's, or ``position``: the followers') beside the log's
+    head, and when the newest act was recorded."""
     recorded = [n[1] for j in jurisdictions if (n := newest_act(p.ledger, j)) is not None]
-    return Freshness(p.position(), p.ledger.max_notification_id(), max(recorded, default=None))
+    pos = p.position() if position is None else position
+    return Freshness(pos, p.ledger.max_notification_id(), max(recorded, default=None))
 
 
 # ---- the bulletin (督查通报) ---------------------------------------------------------------
@@ -278,4 +280,4 @@ def month_bulletin(cache: ViewCache, s: Services, j: str, month: str, now: datet
 
     if cutoff >= now:
         return compute()
-    return cache.get(("bulletin", j, month), cache.version(s.ledger, [j], BULLETIN_KINDS), compute)
+    return cache.get(("bulletin", j, month), s.view_version([j], BULLETIN_KINDS), compute)

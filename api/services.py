@@ -22,7 +22,7 @@ from fastapi import Request
 from api.accesslog import AccessLog, access_acts
 from api.auth import Principal
 from api.errors import invalid, not_found
-from api.viewcache import ViewCache
+from api.viewcache import Version, ViewCache
 from domain.acts import Act
 from domain.rules.base import Case
 from domain.timeutil import format_datetime, utcnow
@@ -178,6 +178,11 @@ class Services:
         """The audit projection, caught up with every act stored so far — by at most
         :data:`IN_REQUEST_ACTS` acts in this request, none when ``ledger follow`` keeps it; the lag
         left is sent as the ``Ledger-Lag`` header."""
+        self._views_lag()
+        return self._projection
+
+    def _views_lag(self) -> int:
+        """Catch the views up (a bounded amount, or not at all with followers); the lag left."""
         if self.followers:
             lag = views_lag(self.ledger, self.followers)
         else:
@@ -186,7 +191,20 @@ class Services:
         seen = VIEWS_LAG.get()
         if seen is not None:
             seen["lag"] = lag
-        return self._projection
+        return lag
+
+    def views_position(self) -> int:
+        """The last act the views reflect (with ``ledger follow``: the furthest-behind follower's)."""
+        if self.followers:
+            return self.ledger.max_notification_id() - views_lag(self.ledger, self.followers)
+        return self._projection.position()
+
+    def view_version(self, jurisdictions: Sequence[str], kinds: Sequence[str] = ()) -> Version | None:
+        """The version a result read from the views is kept under (:meth:`ViewCache.version`,
+        taken before the views catch up), or None — compute afresh, keep nothing — while the views
+        are behind the acts (a bounded catch-up, or followers not there yet)."""
+        version = ViewCache.version(self.ledger, jurisdictions, kinds)
+        return version if self._views_lag() == 0 else None
 
     # ---- who may read which case (api/access.py) ------------------------------------------
     def parties(self) -> PartiesIndex:

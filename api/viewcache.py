@@ -53,8 +53,11 @@ class ViewCache:
         for a result that reads only some kinds of case, the newest act of one of ``kinds``."""
         return tuple((j, n[0] if (n := newest_act(led, j, kinds)) else 0) for j in sorted(set(jurisdictions)))
 
-    def get(self, key: Hashable, version: Version, compute: Callable[[], T]) -> T:
-        """The result kept for ``key`` at ``version``, else ``compute()`` (kept)."""
+    def get(self, key: Hashable, version: Version | None, compute: Callable[[], T]) -> T:
+        """The result kept for ``key`` at ``version``, else ``compute()`` (kept; with no version —
+        the views behind the acts — computed and not kept)."""
+        if version is None:
+            return compute()
         k = (key, version)
         with self._lock:
             if k in self._items:

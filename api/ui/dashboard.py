@@ -66,12 +66,12 @@ def dashboard(
     t = Tr(page_lang(request))
     j, js = scope(p, s, jurisdiction)
     cache: ViewCache = request.app.state.views
-    version = cache.version(s.ledger, js)  # before the views catch up
+    version = s.view_version(js)  # taken before the views catch up
     proj = s.projection()
     scope_sql = list_filter(s, p, proj.t_v, unit_col="unit")  # a clerk: the API's own condition
     restrict = (scope_sql[0], tuple(scope_sql[1])) if scope_sql else None
     base = ViolationFilter(jurisdiction=j, restrict=restrict, statuses=s.statuses())
-    fresh = freshness(proj, js)
+    fresh = freshness(proj, js, s.views_position())
     have = cache.get(("years", base.key()), version, lambda: years(proj, base))
     y = year or (have[0] if have else str(s.now().astimezone(CHINA_TZ).year))
     yr = replace(

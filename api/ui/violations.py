@@ -58,7 +58,7 @@ class Filters:
         self.raw = {k: v for k, v in q.items() if v is not None}
         self.j = p.jurisdiction_scope(q["jurisdiction"])
         js = [self.j] if self.j else [x for x in s.ledger.jurisdictions() if p.may_see_jurisdiction(x)]
-        self.version = ViewCache.version(s.ledger, js)  # before the views catch up
+        self.version = s.view_version(js)  # taken before the views catch up
         p.check_unit_filter(q["unit"])
         proj = s.projection()
         scope = list_filter(s, p, proj.t_v, unit_col="unit")  # a clerk: the API's own condition

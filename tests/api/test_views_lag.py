@@ -29,3 +29,16 @@ def test_with_followers_configured_a_request_only_reads_the_views(env: Env, monk
     AuditProjection(env.services.ledger).run()  # what ledger follow does
     r = env.get("/violations")
     assert r.headers["Ledger-Lag"] == "0" and {v["case"] for v in r.json()["items"]} == {"LEV-1"}
+
+
+def test_page_results_are_not_kept_while_the_views_are_behind(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = env.services
+    js = s.ledger.jurisdictions()
+    assert s.view_version(js) is not None
+    monkeypatch.setattr(s, "followers", 1)
+    assert env.post("/acts", json={"acts": LEAVE_FGJ}).status_code == 201
+    assert s.view_version(js) is None, "the views miss the new acts: nothing is kept"
+    assert s.views_position() < s.ledger.max_notification_id()
+    AuditProjection(s.ledger).run()  # what ledger follow does
+    assert s.view_version(js) is not None
+    assert s.views_position() == s.ledger.max_notification_id()
