@@ -18,6 +18,8 @@ PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on both tables.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -167,8 +169,13 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     @contextmanager
     def chain_transaction(self, jurisdiction: str) -> Iterator[ChainWriter]:
-        """A write transaction holding the database's write lock from its start (``BEGIN IMMEDIATE``)."""
-        with self.datastore.get_connection(commit=True) as conn:
+        """A write transaction holding the database's write lock from its start (``BEGIN IMMEDIATE``).
+
+        Writers in other processes (``ledger serve --workers N``, an import beside the server) take
+        turns on an OS file lock beside the database first (``<db>-writer``, ``flock``): the kernel
+        wakes the next writer the moment one commits, where SQLite's own busy handler would poll
+        with growing sleeps (1, 2, 5 … 100 ms) — the tail latency of concurrent writers."""
+        with _writers_turn(self.datastore.pool.db_name), self.datastore.get_connection(commit=True) as conn:
             cursor = conn.cursor()
             try:
                 cursor.execute("BEGIN IMMEDIATE")
@@ -180,6 +187,20 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
                 conn.commit()
             finally:
                 cursor.sqlite_cursor.close()
+
+
+@contextmanager
+def _writers_turn(db_name: str) -> Iterator[None]:
+    """Hold the exclusive ``flock`` on ``<db>-writer`` (nothing for an in-memory database)."""
+    if not db_name or ":memory:" in db_name or "mode=memory" in db_name:
+        yield
+        return
+    fd = os.open(f"{db_name}-writer", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):

@@ -351,3 +351,29 @@ def test_batches_stored_while_the_next_is_validated_keep_every_check_and_line_or
             (7, "id_conflict"),
         ]
         assert [a.id for a in ledger.case_history("lecheng", "INC-1")] == ["a-1", "a-2", "a-3", "c-1"]
+
+
+def test_sqlite_writers_take_turns_on_the_file_lock_beside_the_database(tmp_path: Path, clock: FakeClock) -> None:
+    """A writer in another process holds ``<db>-writer``: an append waits for it (the kernel wakes
+    it when the lock is let go) instead of polling SQLite's busy handler, then stores its act."""
+    import fcntl
+    import os
+    import threading
+
+    db = tmp_path / "l.db"
+    with open_county(f"sqlite:///{db}", clock) as ledger:
+        fd = os.open(f"{db}-writer", os.O_RDWR | os.O_CREAT)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as another process's writer would
+        done = threading.Event()
+
+        def write() -> None:
+            Importer(ledger).import_lines(lines(INCIDENT[0]))
+            done.set()
+
+        t = threading.Thread(target=write)
+        t.start()
+        assert not done.wait(0.5), "the append waited for the other writer"
+        os.close(fd)
+        assert done.wait(10)
+        t.join()
+        assert [a.id for a in ledger.case_history("lecheng", "INC-1")] == ["a-1"]
