@@ -151,6 +151,12 @@ class Ledger:
         return u if self.is_postgres else u.hex
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read-only statement. On PostgreSQL one round trip on a pooled
+        connection in autocommit mode (a statement is its own snapshot), not BEGIN, the
+        statement and ROLLBACK — three round trips a read."""
+        if self.is_postgres:
+            with self.datastore.get_connection() as conn:
+                return list(conn.execute(self.sql(statement), list(params)).fetchall())
         with self.datastore.transaction(commit=False) as c:
             c.execute(self.sql(statement), list(params))
             return list(c.fetchall())

@@ -377,3 +377,13 @@ def test_sqlite_writers_take_turns_on_the_file_lock_beside_the_database(tmp_path
         assert done.wait(10)
         t.join()
         assert [a.id for a in ledger.case_history("lecheng", "INC-1")] == ["a-1"]
+
+
+def test_a_postgresql_read_is_one_statement_in_its_own_transaction(pg_schema: str) -> None:
+    """Every page of the API reads through ``Ledger.query``: on PostgreSQL one round trip in
+    autocommit mode (no BEGIN … ROLLBACK around it), so the statement started its transaction."""
+    from tests.conftest import PG_DSN
+
+    with Ledger(f"{PG_DSN}?schema={pg_schema}") as ledger:
+        rows = ledger.query("SELECT transaction_timestamp() = statement_timestamp() AS own")
+        assert rows[0]["own"] is True
