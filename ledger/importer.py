@@ -12,8 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,7 +22,7 @@ import yaml
 from domain.acts import Act
 from domain.errors import ActError, LedgerError
 from domain.orgfile import org_acts
-from ledger.store import Appended, Ledger
+from ledger.store import Ledger
 from ledger.validation import BatchValidator
 
 BATCH = 5000
@@ -179,53 +177,39 @@ class Importer:
     def import_lines(self, lines: Iterator[str] | TextIO, *, source: str = "<stdin>") -> ImportResult:
         """A JSONL act log: one act per line; blank lines are skipped."""
         res = ImportResult()
-        with self._pipeline(res) as store:
-            part = ImportResult()  # one batch's lines: merged in order once the batch is stored
-            chunk: list[tuple[int, Any]] = []
-            for n, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    chunk.append((n, _loads(line)))
-                except orjson.JSONDecodeError as e:
-                    part.rejected.append(
-                        LineError(source, n, "", "bad_json", f"不是有效的 JSON: {e}", f"not valid JSON: {e}")
-                    )
-                    continue
-                if len(chunk) >= self.batch:
-                    self._validate_and_append(chunk, source, part, store)
-                    chunk, part = [], ImportResult()
-            self._validate_and_append(chunk, source, part, store)
+        chunk: list[tuple[int, Any]] = []
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                chunk.append((n, _loads(line)))
+            except orjson.JSONDecodeError as e:
+                res.rejected.append(
+                    LineError(source, n, "", "bad_json", f"不是有效的 JSON: {e}", f"not valid JSON: {e}")
+                )
+                continue
+            if len(chunk) >= self.batch:
+                self._validate_and_append(chunk, source, res)
+                chunk = []
+        if chunk:
+            self._validate_and_append(chunk, source, res)
         return res
 
-    def import_raws(self, raws: list[Any], *, source: str = "<request>") -> ImportResult:
-        """Contract objects already parsed (the API's batches, the clock's acts)."""
-        res = ImportResult()
-        with self._pipeline(res) as store:
-            for i in range(0, len(raws), self.batch):
-                chunk = list(enumerate(raws[i : i + self.batch], start=i + 1))
-                self._validate_and_append(chunk, source, ImportResult(), store)
-        return res
-
-    @contextmanager
-    def _pipeline(self, res: ImportResult) -> Iterator[_Pipeline]:
-        pipe = _Pipeline(self, res)
-        try:
-            yield pipe
-            pipe.wait()
-        finally:
-            pipe.close()
-
-    def _validate_and_append(
-        self, chunk: list[tuple[int, Any]], source: str, part: ImportResult, store: _Pipeline
-    ) -> None:
-        """Validate one batch into ``part`` (while the batch before it is being stored), then hand it on."""
+    def _validate_and_append(self, chunk: list[tuple[int, Any]], source: str, res: ImportResult) -> None:
         self.validator.prefetch([raw for _n, raw in chunk])
         pending: list[Act] = []
         numbers: list[int] = []
         for n, raw in chunk:
-            self.add_raw(raw, n, source, part, pending, numbers)
-        store.submit(pending, numbers, source, part)
+            self.add_raw(raw, n, source, res, pending, numbers)
+        if pending:
+            self._append(pending, numbers, source, res)
+
+    def import_raws(self, raws: list[Any], *, source: str = "<request>") -> ImportResult:
+        """Contract objects already parsed (the API's batches, the clock's acts)."""
+        res = ImportResult()
+        for i in range(0, len(raws), self.batch):
+            self._validate_and_append(list(enumerate(raws[i : i + self.batch], start=i + 1)), source, res)
+        return res
 
     def add_raw(self, raw: Any, n: int, source: str, res: ImportResult, pending: list[Act], numbers: list[int]) -> None:
         try:
@@ -240,14 +224,7 @@ class Importer:
 
     def _append(self, acts: list[Act], numbers: list[int], source: str, res: ImportResult) -> None:
         """Append one batch; an id reused with another body rejects that line only."""
-        self._record(self.ledger.append(acts, id_conflicts="report"), acts, numbers, source, res)
-        self.validator.batch_stored()
-
-    def _record(
-        self, results: list[Appended], acts: list[Act], numbers: list[int], source: str, res: ImportResult
-    ) -> None:
-        """What became of one appended batch, line by line."""
-        for r, n in zip(results, numbers, strict=True):
+        for r, n in zip(self.ledger.append(acts, id_conflicts="report"), numbers, strict=True):
             if r.status == "stored":
                 res.imported += 1
                 if self.keep_stored:
@@ -265,50 +242,6 @@ class Importer:
                         f"act id '{r.act.id}' is already used by an act with different content",
                     )
                 )
+        self.validator.batch_stored()
         if self.progress:
             self.progress(len(acts))
-
-
-class _Pipeline:
-    """Stores an import's validated batches in order, each on a thread of its own (导入流水线):
-    the next batch is read and validated while this one is being written (the database works
-    without the interpreter lock). The validator keeps the stored-to-be batch's ids until its
-    append has returned. A batch's lines are reported once it is stored, batches in order. With
-    an access guard (the API's), batches are stored one after another on the caller's thread."""
-
-    def __init__(self, importer: Importer, res: ImportResult) -> None:
-        self.importer = importer
-        self.res = res
-        self.threaded = importer.validator.guard is None
-        self.pool: ThreadPoolExecutor | None = None
-        self.inflight: tuple[Future[list[Appended]], list[Act], list[int], str, ImportResult] | None = None
-
-    def submit(self, acts: list[Act], numbers: list[int], source: str, part: ImportResult) -> None:
-        self.wait()
-        imp = self.importer
-        if not acts:
-            self.res.merge(part)
-        elif not self.threaded:
-            imp._append(acts, numbers, source, part)
-            self.res.merge(part)
-        else:
-            imp.validator.hand_over()
-            if self.pool is None:
-                self.pool = ThreadPoolExecutor(1, thread_name_prefix="ledger-import")
-            future = self.pool.submit(imp.ledger.append, acts, id_conflicts="report")
-            self.inflight = (future, acts, numbers, source, part)
-
-    def wait(self) -> None:
-        """The batch being stored is stored: report its lines (an error in storing it is raised here)."""
-        if self.inflight is None:
-            return
-        future, acts, numbers, source, part = self.inflight
-        self.inflight = None
-        results = future.result()
-        self.importer.validator.handed_over_stored()
-        self.importer._record(results, acts, numbers, source, part)
-        self.res.merge(part)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)

@@ -81,7 +81,6 @@ class BatchValidator:
         self._orgs: dict[str, OrgChart] = {}
         self._kinds: dict[tuple[str, str], str] = {}
         self._ids: dict[str, dict[str, str]] = {}  # accepted, not yet stored: act id → case
-        self._handed: dict[str, dict[str, str]] = {}  # the same, of the batch being stored (import pipeline)
         self._units: dict[str, list[str]] | None = None
         self._absent: set[tuple[str, str]] = set()
         self._refs: dict[str, OrgRefs] = {}
@@ -210,16 +209,6 @@ class BatchValidator:
             names = self._names[j] = OrgNames.of(self.org(j))
         return names
 
-    def hand_over(self) -> None:
-        """The accepted acts go to be stored while the next batch is validated: their ids are
-        kept (for corrections that point at them) until :meth:`handed_over_stored`."""
-        self._handed = self._ids
-        self._ids = {}
-
-    def handed_over_stored(self) -> None:
-        """The batch handed over is stored: the store answers for its ids from here on."""
-        self._handed = {}
-
     def batch_stored(self) -> None:
         """The accepted acts are stored now: forget their ids (the store answers from here on)."""
         self._ids.clear()
@@ -277,7 +266,7 @@ class BatchValidator:
     def _check_correction(self, act: Act) -> None:
         target = act.get("of")
         j = act.jurisdiction
-        if self._ids.get(j, {}).get(target) == act.case or self._handed.get(j, {}).get(target) == act.case:
+        if self._ids.get(j, {}).get(target) == act.case:
             return
         found = [a for a in self.ledger.case_history(j, act.case) if a.id == target]
         if not found:

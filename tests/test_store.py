@@ -310,49 +310,6 @@ def test_a_cases_version_is_read_from_its_newest_row_whatever_its_length(db_url:
             assert "TEMP B-TREE" not in plan, plan
 
 
-class SlowAppend:
-    """Ledger.append that waits a little, so the next batch is validated while one is being stored."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.append = ledger.append
-        self.overlapped = 0
-
-    def __call__(self, *args: object, **kw: object) -> object:
-        import threading
-        import time
-
-        if threading.current_thread() is not threading.main_thread():
-            self.overlapped += 1
-        time.sleep(0.05)
-        return self.append(*args, **kw)  # type: ignore[arg-type]
-
-
-def test_batches_stored_while_the_next_is_validated_keep_every_check_and_line_order(
-    db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Batches of two: a correction in one batch points at an act of the batch still being stored;
-    a case reused with another kind, an id reused with another body and a bad line are still found,
-    and the lines are reported in the order of the file."""
-    fix = act("c-1", "INC-1", "incident", "corrected", "2024-03-06T09:00:00+08:00", of="a-2", reason="x",
-              fields={"at": "2024-03-05T10:10:00+08:00"})  # fmt: skip
-    wrong_kind = act("k-1", "INC-1", "leave", "requested", "2024-03-05T10:00:00+08:00",
-                     start="2024-03-06T08:00:00+08:00", end="2024-03-07T18:00:00+08:00")  # fmt: skip
-    other_body = INCIDENT[0] | {"at": "2024-03-05T09:00:00+08:00"}
-    text = [*lines(*INCIDENT), *lines(fix), "{not json", *lines(wrong_kind, other_body)]
-    with open_county(db_url, clock) as ledger:
-        slow = SlowAppend(ledger)
-        monkeypatch.setattr(ledger, "append", slow)
-        res = Importer(ledger, batch=2).import_lines(text, source="acts.jsonl")
-        assert slow.overlapped >= 2
-        assert res.imported == 4
-        assert [(e.line, e.code) for e in res.rejected] == [
-            (5, "bad_json"),
-            (6, "case_kind_mismatch"),
-            (7, "id_conflict"),
-        ]
-        assert [a.id for a in ledger.case_history("lecheng", "INC-1")] == ["a-1", "a-2", "a-3", "c-1"]
-
-
 def test_sqlite_writers_take_turns_on_the_file_lock_beside_the_database(tmp_path: Path, clock: FakeClock) -> None:
     """A writer in another process holds ``<db>-writer``: an append waits for it (the kernel wakes
     it when the lock is let go) instead of polling SQLite's busy handler, then stores its act."""
