@@ -293,11 +293,20 @@ class Services:
         effective = Case.of(hist).acts
         return hist, followup_status(effective), self.case_version(j, violation)
 
-    def statuses(self) -> dict[str, str]:
-        """Status of every violation that has follow-up acts (violation id → status), read from
-        the case view: a follow-up case's id is its violation's id, its last act its status."""
+    def statuses(self, violations: Iterable[str] | None = None) -> dict[str, str]:
+        """Status of every violation that has follow-up acts (violation id → status), or of those
+        of ``violations`` that have, read from the case view: a follow-up case's id is its
+        violation's id, its last act its status."""
         proj = self.projection()
-        rows = self.ledger.query(f"SELECT case_id, last_act FROM {proj.t_c} WHERE kind='followup'")
+        sql = f"SELECT case_id, last_act FROM {proj.t_c} WHERE kind='followup'"
+        if violations is None:
+            rows = self.ledger.query(sql)
+        else:
+            wanted = list(dict.fromkeys(violations))
+            rows = []
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                rows += self.ledger.query(f"{sql} AND case_id IN ({','.join('?' * len(chunk))})", chunk)
         return {str(_col(r, "case_id", 0)): STATUS_AFTER.get(str(_col(r, "last_act", 1)), "open") for r in rows}
 
     # ---- acting on the caller's behalf ------------------------------------------------------

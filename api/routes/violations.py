@@ -108,7 +108,8 @@ def list_violations(
         raise invalid("cursor", "分页游标与排序方向不符", "the cursor was made for the other sort order", "bad_cursor")
     after = (parts[0], parts[1]) if parts else None
     proj = s.projection()
-    statuses = s.statuses()
+    # every follow-up's status when filtering by it; else only the page's (read after it)
+    statuses = s.statuses() if status is not None else {}
     ids: list[str] | None = None
     if status is not None and status != "open":
         ids = sorted(v for v, st in statuses.items() if st == status)
@@ -142,6 +143,9 @@ def list_violations(
             break
     more = len(items) > limit
     items = items[:limit]
+    if status is None:
+        found = s.statuses([v["id"] for v, _st in items])
+        items = [(v, found.get(v["id"], "open")) for v, _st in items]
     s.log_access(
         p,
         "/violations",

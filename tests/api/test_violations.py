@@ -126,6 +126,8 @@ def test_follow_up_moves_the_status_and_is_recorded_as_acts(env_any: Env) -> Non
     assert r.json()["act"]["data"]["basis"].startswith("《请销假规定》")
     assert env.get(f"/violations/{v}").json()["status"] == "justified"
     assert [x["id"] for x in env.get("/violations", params={"status": "justified"}).json()["items"]] == [v]
+    unfiltered = {x["id"]: x["status"] for x in env.get("/violations").json()["items"]}
+    assert unfiltered[v] == "justified" and list(unfiltered.values()).count("open") == len(unfiltered) - 1
     assert v not in [x["id"] for x in env.get("/violations", params={"status": "open"}).json()["items"]]
     assert len(env.get("/violations", params={"status": "open"}).json()["items"]) == 3
     r = step("reopen", {"note": "依据不充分"})
