@@ -2,36 +2,41 @@
 
 Jurisdiction-wide rules (cover conflicts, annual caps, decision follow-through …) read every
 case of some kinds at once. A rebuild or catch-up streams case by case; the cases of those
-kinds are written here as their stored bytes (one temporary file) with a small index entry
-each, and the rules get :class:`SpooledCases` — a sequence that decodes a case when it is
-read. A jurisdiction whose spooled cases are few is decoded once and kept in memory instead
-(:data:`IN_MEMORY_ACTS`), which is faster and the same result.
+kinds are written here — their stored bytes and their index (jurisdiction, opening time, id,
+kind) — into a private temporary SQLite database on disk, and the rules get
+:class:`SpooledCases`: a sequence that reads and decodes a case when it is read, in
+(opened, id) order. Memory holds neither the cases nor their index. A jurisdiction whose
+spooled cases are few is decoded once and kept in memory instead (:data:`IN_MEMORY_ACTS`),
+which is faster and the same result.
 """
 
 from __future__ import annotations
 
 import marshal
-import os
-import tempfile
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, overload
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 from domain.rules.base import Case
 from ledger import codec
 
 #: Up to this many acts in a jurisdiction's spool, its cases are decoded once and kept in memory.
 IN_MEMORY_ACTS = 60_000
+#: The spool database's page cache (KiB).
+CACHE_KIB = 8192
 
 
 class CaseSpool:
     """Cases of the jurisdiction-kinds, by jurisdiction, kept on disk until the rules read them."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="ledger-spool-")  # noqa: SIM115 (closed by close())
-        self._end = 0
-        #: jurisdiction → [(opened_us, case id, kind, offset, length, acts)]
-        self._index: dict[str, list[tuple[int, str, str, int, int, int]]] = defaultdict(list)
+        self._db = sqlite3.connect("")  # "": a private temporary database on disk, removed on close
+        self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self._db.execute(
+            "CREATE TABLE spool (j TEXT NOT NULL, opened INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, "
+            "n INTEGER NOT NULL, states BLOB NOT NULL, PRIMARY KEY (j, id))"
+        )
+        self._db.execute("CREATE INDEX spool_order ON spool (j, kind, opened, id)")
 
     def add(self, case: Case, states: Sequence[bytes]) -> None:
         """Keep one case (its acts' stored bytes, the acts the views read)."""
@@ -39,26 +44,21 @@ class CaseSpool:
 
     def add_raw(self, jurisdiction: str, opened_us: int, case: str, kind: str, states: Sequence[bytes]) -> None:
         """Keep one case known by its jurisdiction, opening time (µs), id and kind."""
-        blob = marshal.dumps(list(states))
-        self._file.seek(self._end)
-        self._file.write(blob)
-        self._index[jurisdiction].append((opened_us, case, kind, self._end, len(blob), len(states)))
-        self._end += len(blob)
+        self._db.execute(
+            "INSERT INTO spool VALUES (?, ?, ?, ?, ?, ?)",
+            (jurisdiction, opened_us, case, kind, len(states), marshal.dumps(list(states))),
+        )
 
     def jurisdictions(self) -> list[str]:
-        return sorted(self._index)
+        return [r[0] for r in self._db.execute("SELECT DISTINCT j FROM spool ORDER BY j")]
 
     def source(self, jurisdiction: str) -> SpoolSource:
         """The jurisdiction's spooled cases as a :class:`~domain.rules.engine.CaseSource`."""
-        self._file.flush()
-        entries = sorted(self._index.get(jurisdiction, ()))
-        return SpoolSource(self._read, entries)
-
-    def _read(self, offset: int, length: int) -> Case:
-        return Case.of([codec.decode(s) for s in marshal.loads(os.pread(self._file.fileno(), length, offset))])
+        self._db.commit()
+        return SpoolSource(self._db, jurisdiction)
 
     def close(self) -> None:
-        self._file.close()
+        self._db.close()
 
     def __enter__(self) -> CaseSpool:
         return self
@@ -67,37 +67,50 @@ class CaseSpool:
         self.close()
 
 
+def _case(blob: bytes) -> Case:
+    return Case.of([codec.decode(s) for s in marshal.loads(blob)])
+
+
 class SpoolSource:
     """The cases of one jurisdiction's spool, by kind, in (opened, id) order."""
 
-    def __init__(self, read: Callable[[int, int], Case], entries: list[tuple[int, str, str, int, int, int]]) -> None:
-        self._read = read
-        self._entries = entries
-        self._kinds = {e[1]: e[2] for e in entries}
-        self._memory: list[Case] | None = None
-        if sum(e[5] for e in entries) <= IN_MEMORY_ACTS:
-            self._memory = [read(e[3], e[4]) for e in entries]
+    def __init__(self, db: sqlite3.Connection, jurisdiction: str) -> None:
+        self._db = db
+        self.jurisdiction = jurisdiction
+        acts = db.execute("SELECT COALESCE(SUM(n), 0) FROM spool WHERE j=?", [jurisdiction]).fetchone()[0]
+        self._memory: list[tuple[str, Case]] | None = None
+        if acts <= IN_MEMORY_ACTS:
+            rows = db.execute("SELECT kind, states FROM spool WHERE j=? ORDER BY opened, id", [jurisdiction])
+            self._memory = [(k, _case(b)) for k, b in rows]
 
     def cases(self, kinds: Sequence[str]) -> Sequence[Case]:
-        wanted = set(kinds)
-        picked = [i for i, e in enumerate(self._entries) if e[2] in wanted]
         if self._memory is not None:
-            return [self._memory[i] for i in picked]
-        return SpooledCases(self._read, [self._entries[i] for i in picked])
+            wanted = set(kinds)
+            return [c for k, c in self._memory if k in wanted]
+        return SpooledCases(self._db, self.jurisdiction, tuple(dict.fromkeys(kinds)))
 
     def kind_of(self, case: str) -> str | None:
-        return self._kinds.get(case)
+        row = self._db.execute("SELECT kind FROM spool WHERE j=? AND id=?", [self.jurisdiction, case]).fetchone()
+        return str(row[0]) if row else None
 
 
 class SpooledCases(Sequence[Case]):
-    """A read-only sequence of spooled cases, decoded as they are read (never all at once)."""
+    """A read-only sequence of spooled cases of some kinds, in (opened, id) order, decoded as they
+    are read (never all at once)."""
 
-    def __init__(self, read: Callable[[int, int], Case], entries: list[tuple[int, str, str, int, int, int]]) -> None:
-        self._read = read
-        self._entries = entries
+    def __init__(self, db: sqlite3.Connection, jurisdiction: str, kinds: tuple[str, ...]) -> None:
+        self._db = db
+        self._where = f"j=? AND kind IN ({','.join('?' * len(kinds))})"
+        self._params: list[Any] = [jurisdiction, *kinds]
+        self._len = int(db.execute(f"SELECT COUNT(*) FROM spool WHERE {self._where}", self._params).fetchone()[0])
+
+    def _rows(self, start: int, count: int) -> Iterator[bytes]:
+        sql = f"SELECT states FROM spool WHERE {self._where} ORDER BY opened, id LIMIT ? OFFSET ?"
+        for (blob,) in self._db.execute(sql, [*self._params, count, start]):
+            yield blob
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._len
 
     @overload
     def __getitem__(self, i: int) -> Case: ...
@@ -107,13 +120,12 @@ class SpooledCases(Sequence[Case]):
 
     def __getitem__(self, i: int | slice) -> Any:
         if isinstance(i, slice):
-            return SpooledCases(self._read, self._entries[i])
-        e = self._entries[i]
-        return self._read(e[3], e[4])
+            return [self[k] for k in range(self._len)[i]]
+        return _case(next(self._rows(range(self._len)[i], 1)))
 
     def __iter__(self) -> Iterator[Case]:
-        for e in self._entries:
-            yield self._read(e[3], e[4])
+        for blob in self._rows(0, self._len):
+            yield _case(blob)
 
     def __bool__(self) -> bool:
-        return bool(self._entries)
+        return self._len > 0

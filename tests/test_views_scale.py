@@ -195,3 +195,27 @@ def test_a_follower_far_behind_rebuilds(ledger: Ledger, monkeypatch: pytest.Monk
     assert rebuilt == [1]
     monkeypatch.setattr(AuditProjection, "rebuild", real)
     assert p.table_snapshot() == reference(ledger)
+
+
+def test_a_spool_gives_cases_by_kind_in_opening_order_read_from_disk(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from domain.rules.base import Case
+    from ledger import codec
+
+    import_some(ledger, lines(80))
+    monkeypatch.setattr(spool, "IN_MEMORY_ACTS", 0)
+    cases = [Case.of([codec.decode(s) for s in g]) for g in ledger.jurisdiction_cases("j-b")]
+    with spool.CaseSpool() as sp:
+        for c in cases:
+            sp.add(c, [codec.encode_stored(a) for a in c.history])
+        src = sp.source("j-b")
+        leave = src.cases(["leave"])
+        assert isinstance(leave, spool.SpooledCases)
+        want = [c.id for c in sorted((c for c in cases if c.kind == "leave"), key=lambda c: (c.opened_at, c.id))]
+        assert len(want) > 3 and [c.id for c in leave] == want
+        assert len(leave) == len(want) and leave[0].id == want[0] and leave[-1].id == want[-1]
+        assert [c.id for c in leave[1:3]] == want[1:3]
+        assert src.kind_of(want[0]) == "leave" and src.kind_of("no-such-case") is None
+        assert not src.cases(["meeting"])
+        assert sp.jurisdictions() == ["j-b"]
