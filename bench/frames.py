@@ -84,12 +84,16 @@ def measure(what: str, url: str) -> dict[str, float]:
         rows = write_parquet(ledger, Path(tempfile.mkdtemp()) / "acts.parquet")
     else:
         rows = len(getattr(analytics, what)(ledger))
-    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     ledger.close()
+    return figures(rows, t, cpu)
+
+
+def figures(rows: int, t: float, cpu: float) -> dict[str, float]:
+    """What a measuring child reports: rows, wall and CPU seconds since ``t`` and ``cpu``, its peak RSS."""
     return {
         "rows": rows,
-        "seconds": seconds,
-        "cpu": cpu,
+        "seconds": time.perf_counter() - t,
+        "cpu": time.process_time() - cpu,
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 

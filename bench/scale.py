@@ -36,6 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.frames import figures, raw_read
 from bench.ledgers import PG, backends
 
 MEASURES = ("import", "raw read (library)", "first violations", "catch-up", "rebuild 1", "rebuild 2", "events_frame")
@@ -59,8 +60,6 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
         t, cpu = time.perf_counter(), time.process_time()
         rows = Importer(ledger, batch=5000).import_path(path).imported
     elif what == "raw read (library)":
-        from bench.frames import raw_read
-
         rows = raw_read(ledger)
     elif what == "first violations":
         rows = AuditProjection(ledger, name="bench-first").run(workers=2)
@@ -73,15 +72,9 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
         from projections.analytics import events_frame
 
         rows = len(events_frame(ledger))
-    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    out = figures(rows, t, cpu)
     ledger.close()
-    return {
-        "rows": rows,
-        "seconds": seconds,
-        "cpu": cpu,
-        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "workers_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }
+    return out | {"workers_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
 def run(backend: str, n: int, measures: tuple[str, ...] = MEASURES) -> dict[str, dict[str, float]]:
