@@ -59,6 +59,8 @@ def measure(what: str, url: str, n: int) -> dict[str, float]:
         AuditProjection(ledger, name="bench-catch-up").run()  # a follower up to date before the acts come
         t, cpu = time.perf_counter(), time.process_time()
         rows = Importer(ledger, batch=5000).import_path(path).imported
+        path.unlink()
+        path.parent.rmdir()
     elif what == "raw read (library)":
         rows = raw_read(ledger)
     elif what == "first violations":
