@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,9 +109,11 @@ class AccessLog:
     transaction. ``groups`` and ``acts`` count what was committed (for tests and status).
     """
 
-    def __init__(self, ledger: Ledger, *, max_group: int = 2000) -> None:
+    def __init__(self, ledger: Ledger, *, max_group: int = 2000, linger: float = 0.002) -> None:
         self.ledger = ledger
         self.max_group = max_group
+        self.linger = linger
+        self._last_group = 0
         self.groups = 0
         self.acts = 0
         self._waiting: list[_Waiting] = []
@@ -146,12 +149,23 @@ class AccessLog:
             thread.join()
 
     def _next_group(self) -> list[_Waiting] | None:
-        """Every read waiting now (up to ``max_group`` acts); None once closed and drained."""
+        """Every read waiting now (up to ``max_group`` acts); None once closed and drained.
+
+        While reads come in together (the last group held more than one), the committer lingers
+        up to ``linger`` seconds for more before it commits, as PostgreSQL's ``commit_delay``
+        does: one fsync then serves more reads. A lone reader never waits for it."""
         with self._cond:
             while not self._waiting and not self._closed:
                 self._cond.wait()
             if not self._waiting:
                 return None
+            if self._last_group > 1 and not self._closed:
+                deadline = time.monotonic() + self.linger
+                while len(self._waiting) < self._last_group and not self._closed:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._cond.wait(left)
             n, take = 0, 0
             for w in self._waiting:
                 if take and n + len(w.acts) > self.max_group:
@@ -159,6 +173,7 @@ class AccessLog:
                 n += len(w.acts)
                 take += 1
             group, self._waiting = self._waiting[:take], self._waiting[take:]
+            self._last_group = len(group)
             return group
 
     def _commit_groups(self) -> None:

@@ -29,6 +29,7 @@ from api.app import create_app
 from ledger.importer import Importer
 from ledger.store import Ledger
 from ledger.tokens import TokenStore
+from ledger.validation import BatchValidator
 from tests.conftest import COUNTY, act
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,3 +248,34 @@ def test_serve_turns_nagles_algorithm_off_on_every_connection() -> None:
 
     assert _nodelay_seen(NoDelayHTTP) == [1]
     assert _nodelay_seen(AutoHTTPProtocol) == [0], "uvicorn sets it itself now: NoDelayHTTP can go"
+
+
+def test_while_reads_come_together_the_committer_lingers_for_the_next_one(tmp_path: Path) -> None:
+    """After a group of several reads, the next commit waits (up to ``linger``) for as many reads
+    as the last group held, as PostgreSQL's commit_delay does: two reads a moment apart share one
+    commit. A lone reader (last group of one) is committed at once."""
+    from api.accesslog import AccessLog
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    _setup(url)
+    with Ledger(url) as led:
+        raw = {"jurisdiction": "lecheng", "kind": "incident", "act": "occurred", "at": "2024-03-05T10:00:00+08:00"}
+        acts = [
+            BatchValidator(led, jurisdiction="lecheng").validate(
+                raw | {"id": f"l-{i}", "case": f"L-{i}", "by": "p-sun", "unit": "u-fgj", "data": {"grade": "general"}}
+            )
+            for i in range(4)
+        ]
+        log = AccessLog(led, linger=2.0)
+        t0 = time.monotonic()
+        log.record(acts[:1])
+        assert log.groups == 1 and time.monotonic() - t0 < 1.0, "a lone read is not held back"
+        log._last_group = 2  # as after two reads that came together
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(log.record, acts[1:2])
+            time.sleep(0.2)
+            second = pool.submit(log.record, acts[2:3])
+            first.result(10), second.result(10)
+        assert log.groups == 2 and log.acts == 3, "the two reads shared one commit"
+        log.close()
+        assert {a.id for a in led.iter_acts("lecheng") if a.id.startswith("l-")} == {"l-0", "l-1", "l-2"}
