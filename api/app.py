@@ -47,10 +47,8 @@ MAX_BODY = 16 * 1024**2
 MAX_UPLOAD = 256 * 1024**2
 
 
-class TooLargeAsJSON:
-    """Outermost ASGI layer: a 413 from the body limit (``LEDGER_MAX_BODY``/``LEDGER_MAX_UPLOAD``;
-    plain text when sent before the app runs because ``Content-Length`` is too large, FastAPI's
-    ``{"detail"}`` when a streamed body runs over) becomes the API's JSON error shape."""
+class _HTTPLayer:
+    """An ASGI layer around the app that acts on HTTP requests only (others pass through)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,6 +57,18 @@ class TooLargeAsJSON:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class TooLargeAsJSON(_HTTPLayer):
+    """Outermost ASGI layer: a 413 from the body limit (``LEDGER_MAX_BODY``/``LEDGER_MAX_UPLOAD``;
+    plain text when sent before the app runs because ``Content-Length`` is too large, FastAPI's
+    ``{"detail"}`` when a streamed body runs over) becomes the API's JSON error shape."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         replaced = False
 
         async def send_json(message: Message) -> None:
@@ -82,17 +92,11 @@ class TooLargeAsJSON:
         await self.app(scope, receive, send_json)
 
 
-class LagHeader:
+class LagHeader(_HTTPLayer):
     """Sends ``Ledger-Lag: <acts>`` — how many stored acts the audit views do not reflect yet —
     on every response that read them (视图滞后)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen: dict[str, int] = {}
         token = VIEWS_LAG.set(seen)
 
