@@ -21,6 +21,7 @@ answered). Acts carry fresh ids, and an append is idempotent by id, so nothing i
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import uuid
@@ -39,6 +40,8 @@ from ledger.store import Ledger
 from ledger.validation import BatchValidator
 
 __all__ = ["AccessLog", "access_acts"]
+
+log = logging.getLogger("ledger.api")
 
 
 def access_acts(
@@ -184,6 +187,7 @@ class AccessLog:
                 self.groups += 1
                 self.acts += len(acts)
             except BaseException as e:  # every read of the group learns it, none is answered
+                log.exception("access log: a group of %d reads could not be stored", len(group))
                 for w in group:
                     w.error = e
             for w in group:

@@ -84,15 +84,22 @@ _CHAIN_DDL_PG = [
 
 
 def _append_only_triggers(schema: str, table: str) -> list[str]:
+    """The triggers that refuse UPDATE, DELETE and TRUNCATE, each created only when missing: a
+    DROP/CREATE on every open would take the table's ACCESS EXCLUSIVE lock while other processes
+    append (a deadlock with a writer that has read the table and is about to insert)."""
     q = f'"{schema}"."{table}"'
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_append_only ON {q}",
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {q} "
-        "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
-        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {q}",
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {q} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
-    ]
+    out = []
+    for name, when, each in (
+        (f"{table}_append_only", "BEFORE UPDATE OR DELETE", "ROW"),
+        (f"{table}_no_truncate", "BEFORE TRUNCATE", "STATEMENT"),
+    ):
+        out.append(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger "
+            f"WHERE tgname = '{name}' AND tgrelid = '{q}'::regclass) THEN "
+            f"CREATE TRIGGER {name} {when} ON {q} FOR EACH {each} EXECUTE FUNCTION ledger_refuse_change(); "
+            "END IF; END $$"
+        )
+    return out
 
 
 SQLITE_CACHE_PRAGMA = "PRAGMA cache_size=-65536"  # 64 MiB

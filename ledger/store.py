@@ -23,6 +23,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
+import psycopg
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
@@ -339,6 +340,9 @@ class Ledger:
                     results = self._append_locked(j, batch, bodies, hashes, w, lookup, expected, id_conflicts)
             except IntegrityError as e:  # only a writer that bypasses the lock gets here
                 last_exc, lookup = e, True
+                continue
+            except psycopg.errors.TransactionRollback as e:  # a deadlock or serialization failure: try again
+                last_exc = e
                 continue
             if any(r.filed.kind == ORG_KIND and r.status == "stored" for r in results):
                 with self._lock:

@@ -344,3 +344,34 @@ def test_a_postgresql_read_is_one_statement_in_its_own_transaction(pg_schema: st
     with Ledger(f"{PG_DSN}?schema={pg_schema}") as ledger:
         rows = ledger.query("SELECT transaction_timestamp() = statement_timestamp() AS own")
         assert rows[0]["own"] is True
+
+
+def test_opening_a_postgresql_ledger_takes_no_lock_that_waits_for_a_writer(pg_schema: str, clock: FakeClock) -> None:
+    """A server worker or an import opens the ledger while others append: its schema step must
+    not take a lock that waits behind a writer that has read the chain (the append-only triggers
+    are created once, not dropped and created again on every open — that was a deadlock)."""
+    import threading
+
+    import psycopg
+
+    from tests.conftest import PG_DSN
+
+    url = f"{PG_DSN}?schema={pg_schema}"
+    with open_county(url, clock) as ledger:
+        Importer(ledger).import_lines(lines(*INCIDENT))
+        with psycopg.connect(PG_DSN) as writer:  # a writer's transaction that has read the chain
+            writer.execute(f'SELECT count(*) FROM "{pg_schema}".ledger_chain').fetchone()
+            writer.execute(f'SELECT count(*) FROM "{pg_schema}".stored_events').fetchone()
+            opened = threading.Event()
+
+            def open_again() -> None:
+                with Ledger(url, clock=clock):
+                    opened.set()
+
+            t = threading.Thread(target=open_again, daemon=True)
+            t.start()
+            assert opened.wait(20), "opening waited for the writer's transaction"
+            writer.rollback()
+            t.join(10)
+        with pytest.raises(Exception, match="append-only|refuse|not allowed|不可"):
+            ledger.execute(f"DELETE FROM {ledger.t_chain}")

@@ -149,7 +149,8 @@ def test_serve_with_two_workers_serves_and_stops_cleanly(
     headers = {"Authorization": f"Bearer {bearer}"}
     with httpx.Client(base_url=server.base, headers=headers, timeout=30) as client:
         for i in range(20):
-            assert client.get(f"/cases/{CASE}", params={"as_of": _as_of(i)}).status_code == 200
+            r = client.get(f"/cases/{CASE}", params={"as_of": _as_of(i)})
+            assert r.status_code == 200, (r.text, server.output())
     server.proc.send_signal(signal.SIGTERM)  # how a service manager stops it: uvicorn stops its workers
     assert server.proc.wait(timeout=60) == 0, server.output()
     assert "Traceback" not in server.output(), server.output()
