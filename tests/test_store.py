@@ -373,5 +373,5 @@ def test_opening_a_postgresql_ledger_takes_no_lock_that_waits_for_a_writer(pg_sc
             assert opened.wait(20), "opening waited for the writer's transaction"
             writer.rollback()
             t.join(10)
-        with pytest.raises(Exception, match="append-only|refuse|not allowed|不可"):
+        with pytest.raises(Exception, match="append-only"):
             ledger.execute(f"DELETE FROM {ledger.t_chain}")
