@@ -44,10 +44,13 @@ def install_notify(ledger: Ledger) -> None:
             f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN PERFORM pg_notify('{CHANNEL}', '{schema}'); RETURN NULL; END $$"
         )
-        c.execute(f"DROP TRIGGER IF EXISTS ledger_notify_acts ON {ledger.t_events}")
+        # created once, not dropped and created on every start: that takes the events table's
+        # ACCESS EXCLUSIVE lock while writers append (a deadlock with one that has read it)
         c.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'ledger_notify_acts' "
+            f"AND tgrelid = '{ledger.t_events}'::regclass) THEN "
             f"CREATE TRIGGER ledger_notify_acts AFTER INSERT ON {ledger.t_events} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}()"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {fn}(); END IF; END $$"
         )
 
 

@@ -151,3 +151,28 @@ def test_a_follower_keeps_the_views_within_about_a_second_of_an_append(
         worker.join(40)
     assert not worker.is_alive()
     led.close()
+
+
+def test_a_follower_starting_takes_no_lock_that_waits_for_a_writer(pg_schema: str) -> None:
+    """``ledger follow`` installs its NOTIFY trigger once: a second follower starting while a
+    writer's transaction has read the events does not wait for it (nor deadlock with it)."""
+    import threading
+
+    import psycopg
+
+    from projections.follow import install_notify
+    from tests.conftest import PG_DSN
+
+    with Ledger(f"{PG_DSN}?schema={pg_schema}") as ledger:
+        install_notify(ledger)
+        with psycopg.connect(PG_DSN) as writer:
+            writer.execute(f'SELECT count(*) FROM "{pg_schema}".stored_events').fetchone()
+            done = threading.Event()
+            t = threading.Thread(target=lambda: (install_notify(ledger), done.set()), daemon=True)
+            t.start()
+            assert done.wait(20), "installing the trigger again waited for the writer"
+            writer.rollback()
+            t.join(10)
+        rows = ledger.query("SELECT count(*) AS n FROM pg_trigger WHERE tgname = 'ledger_notify_acts' "
+                            f"AND tgrelid = '{ledger.t_events}'::regclass")  # fmt: skip
+        assert rows[0]["n"] == 1
