@@ -181,14 +181,21 @@ class Writer(threading.Thread):
         self.failed = 0
 
     def run(self) -> None:
+        """Open loop: a post is sent every 1/rate seconds on a small pool, whatever the latency
+        of the ones before (a writer that waited for each answer would post fewer)."""
+        from concurrent.futures import ThreadPoolExecutor
+
         import httpx
 
         run_id = uuid.uuid4().hex[:8]
         headers = {"Authorization": f"Bearer {self.bearer}"}
-        with httpx.Client(base_url=self.base, headers=headers, timeout=10) as client:
-            i = 0
-            next_at = time.monotonic()
-            while not self.stop.is_set():
+        lock = threading.Lock()
+        with (
+            httpx.Client(base_url=self.base, headers=headers, timeout=10) as client,
+            ThreadPoolExecutor(8) as pool,
+        ):
+
+            def post(i: int) -> None:
                 unit = UNITS[i % len(UNITS)]
                 body = {
                     "id": f"w-{run_id}-{i}",
@@ -206,8 +213,14 @@ class Writer(threading.Thread):
                     ok = client.post("/acts", json=body).is_success
                 except httpx.TransportError:
                     ok = False
-                self.latencies.append((time.perf_counter() - t) * 1000)
-                self.failed += not ok
+                with lock:
+                    self.latencies.append((time.perf_counter() - t) * 1000)
+                    self.failed += not ok
+
+            i = 0
+            next_at = time.monotonic()
+            while not self.stop.is_set():
+                pool.submit(post, i)
                 i += 1
                 next_at += 1 / self.rate
                 self.stop.wait(max(0.0, next_at - time.monotonic()))
