@@ -199,10 +199,18 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 @contextmanager
 def _writers_turn(db_name: str) -> Iterator[None]:
     """Hold the exclusive ``flock`` on ``<db>-writer`` (nothing for an in-memory database)."""
+    with file_lock(db_name, "writer"):
+        yield
+
+
+@contextmanager
+def file_lock(db_name: str, what: str) -> Iterator[None]:
+    """Hold the exclusive ``flock`` on ``<db>-<what>`` beside a SQLite database file (nothing for
+    an in-memory database); released when the process dies, so a killed holder blocks no one."""
     if not db_name or ":memory:" in db_name or "mode=memory" in db_name:
         yield
         return
-    fd = os.open(f"{db_name}-writer", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(f"{db_name}-{what}", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

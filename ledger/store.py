@@ -35,7 +35,7 @@ from domain.system_cases import org_case
 from domain.timeutil import format_datetime, utcnow
 from ledger import codec
 from ledger.config import DbConfig, resolve_db
-from ledger.recorders import CHAIN_TABLE, ChainWriter, LedgerPostgresRecorder, LedgerSQLiteRecorder
+from ledger.recorders import CHAIN_TABLE, ChainWriter, LedgerPostgresRecorder, LedgerSQLiteRecorder, file_lock
 
 ORG_KIND = "org"
 DDL_LOCK = "SELECT pg_advisory_lock(hashtext('ledger_ddl'))"
@@ -125,14 +125,25 @@ class Ledger:
         DDL (the library's tables and types, the chain, tracking, views, tokens), which PostgreSQL
         refuses to run twice at the same moment. On PostgreSQL a session advisory lock
         (``ledger_ddl``) on a connection of its own, so the DDL may run in any transactions;
-        re-entrant within the process. SQLite serializes DDL by its write lock already."""
+        re-entrant within the process. On SQLite an OS file lock beside the database
+        (``<db>-ddl``, ``flock``): SQLite's write lock serializes each statement, but the library
+        reads whether a table exists before it creates it, and two openers racing between the
+        read and the create both insert the table's first row."""
         with self._ddl_lock:
-            if not self.is_postgres or self._ddl_depth:
+            if self._ddl_depth:
                 self._ddl_depth += 1
                 try:
                     yield
                 finally:
                     self._ddl_depth -= 1
+                return
+            if not self.is_postgres:
+                with file_lock(self.datastore.pool.db_name, "ddl"):
+                    self._ddl_depth += 1
+                    try:
+                        yield
+                    finally:
+                        self._ddl_depth -= 1
                 return
             with self.datastore.get_connection() as conn:
                 conn.execute(DDL_LOCK)
