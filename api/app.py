@@ -35,7 +35,7 @@ Authenticate with `Authorization: Bearer <token>` (`ledger token create --role â
 """
 
 
-def _plain_params(request: Request) -> None:
+async def _plain_params(request: Request) -> None:
     """Query and path parameters must not hold NUL characters (PostgreSQL text cannot store them)."""
     refuse_nul(dict(request.query_params))
     refuse_nul(dict(request.path_params))

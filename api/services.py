@@ -145,8 +145,8 @@ def _catch_up(follower: AuditProjection | PartiesIndex, lock: threading.Lock, li
     return 0  # pragma: no cover - the loop returns or raises
 
 
-def services(request: Request) -> Services:
-    """The app's services (a FastAPI dependency)."""
+async def services(request: Request) -> Services:
+    """The app's services (a FastAPI dependency; async: no hop to the thread pool)."""
     return request.app.state.services  # type: ignore[no-any-return]
 
 

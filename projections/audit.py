@@ -339,6 +339,9 @@ class AuditProjection:
 
         Far behind (and no ``limit``), the follower rebuilds — streamed, with ``workers``
         processes — or, as one partition of several, marks its jurisdictions to be settled whole."""
+        skipped = self._skip_reads()
+        if skipped is not None:
+            return skipped
         start = self.position()
         head = self.ledger.max_notification_id()
         behind = head - start
@@ -363,6 +366,27 @@ class AuditProjection:
                 progress(len(notes))
         self.settle()
         return done
+
+    def _skip_reads(self) -> int | None:
+        """The quick look before a run (one statement): when nothing is pending and every act
+        after the position this process knows is a read (``access``, which changes no view),
+        the position moves over them without decoding any, and the run is over — the number of
+        acts gone over is returned. Otherwise the position moves up to the first act to judge,
+        and None says: run. A process that has not run yet always runs."""
+        known = max(self._seen, self._tracked or 0)
+        if not known:
+            return None
+        head, nxt, pending = self.ledger.head_and_next(
+            known, UNVIEWED_KINDS, (f"SELECT COUNT(*) FROM {self.t_p} WHERE application_name=?", [self.name])
+        )
+        if pending:
+            return None
+        upto = head if nxt is None else nxt - 1
+        if upto > known:
+            self._seen = upto
+            if upto - (self._tracked or 0) >= UNTRACKED_MAX:
+                self.save_position()
+        return head - known if nxt is None else None
 
     def process(self, notes: Sequence[tuple[int, Any]]) -> None:
         """Judge the cases one batch of notifications touched, and save them with the tracking

@@ -45,6 +45,8 @@ class PartiesIndex:
         self.table = f"{prefix}{TABLE}"
         #: The position this process has reached over acts that changed nothing (not yet saved).
         self._passed = 0
+        #: The saved position as this process last read or wrote it.
+        self._saved = 0
         with ledger.schema_lock():
             self.tracking.create_table()  # type: ignore[attr-defined]
             with ledger.datastore.transaction(commit=True) as c:
@@ -55,7 +57,8 @@ class PartiesIndex:
                 c.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_unit ON {self.table} (unit, jurisdiction, case_id)")
 
     def saved_position(self) -> int:
-        return int(self.tracking.max_tracking_id(self.name) or 0)  # type: ignore[attr-defined]
+        self._saved = int(self.tracking.max_tracking_id(self.name) or 0)  # type: ignore[attr-defined]
+        return self._saved
 
     def position(self) -> int:
         """The last notification this index has taken into account: saved, or passed over by
@@ -64,6 +67,12 @@ class PartiesIndex:
 
     def run(self, *, batch: int = 5000) -> int:
         """Catch up with the log; returns the number of acts processed."""
+        known = max(self._passed, self._saved)
+        if known:  # the quick look (one statement): only reads since? then nothing to do
+            head, nxt, _ = self.ledger.head_and_next(known, ("access",))
+            if nxt is None and head - self._saved < UNSAVED_MAX:
+                self._passed = max(self._passed, head)
+                return head - known
         done = 0
         while True:
             notes = self.ledger.notifications(self.position() + 1, batch)
@@ -120,7 +129,7 @@ class PartiesIndex:
             if owners:
                 c.executemany(ins, owners)
             self.tracking._insert_tracking(c, Tracking(self.name, last))  # type: ignore[attr-defined]
-        self._passed = last
+        self._passed = self._saved = last
 
     def _owned(self, c: Any, cases: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Those of ``cases`` that already have their owner row."""

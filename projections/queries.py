@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from ledger import codec
 from ledger.store import _col
@@ -17,11 +18,17 @@ if TYPE_CHECKING:
 V_FIELDS = tuple(c for c in V_COLUMNS if c != "scope")
 
 
+def _values(r: Any) -> Any:
+    """A row's values in the order selected (a sqlite3.Row is a sequence; a psycopg dict row
+    keeps the select's order)."""
+    return r.values() if isinstance(r, dict) else r
+
+
 def _violation(r: Any) -> dict[str, Any]:
-    d = {k: _col(r, k, i) for i, k in enumerate(V_FIELDS)}
+    d = dict(zip(V_FIELDS, _values(r), strict=True))
     d["case"] = d.pop("case_id")
-    d["evidence"] = json.loads(d["evidence"])
-    d["detail"] = json.loads(d["detail"])
+    d["evidence"] = orjson.loads(d["evidence"])
+    d["detail"] = orjson.loads(d["detail"])
     d["message"] = d["message_zh"]
     return d
 
@@ -121,10 +128,10 @@ C_FIELDS = C_COLUMNS
 
 
 def _case(r: Any) -> dict[str, Any]:
-    d = {k: _col(r, k, i) for i, k in enumerate(C_FIELDS)}
+    d = dict(zip(C_FIELDS, _values(r), strict=True))
     d["case"] = d.pop("case_id")
     d["open"] = bool(d["open"])
-    d["data"] = json.loads(d["data"])
+    d["data"] = orjson.loads(d["data"])
     d["opened_at"] = codec.from_micros(int(d.pop("opened_us"))).isoformat()
     d["last_at"] = codec.from_micros(int(d.pop("last_us"))).isoformat()
     return d

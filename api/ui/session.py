@@ -25,7 +25,7 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.responses import Response
 
-from api.auth import Principal, principal
+from api.auth import Principal, identify_caller
 from api.errors import ApiError, forbidden
 
 SESSION_COOKIE = "ledger_session"
@@ -64,10 +64,10 @@ def safe_next(next_url: str | None) -> str:
 
 def authenticate(request: Request, bearer: str) -> Principal:
     """The caller a token string stands for, checked by the API's own dependency (401 if bad)."""
-    return principal(request, HTTPAuthorizationCredentials(scheme="Bearer", credentials=bearer))
+    return identify_caller(request, HTTPAuthorizationCredentials(scheme="Bearer", credentials=bearer))
 
 
-def viewer(request: Request) -> Principal:
+async def viewer(request: Request) -> Principal:
     """The logged-in caller of a page (a FastAPI dependency); without a session: the login form."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     bearer = request.cookies.get(SESSION_COOKIE)
