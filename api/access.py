@@ -43,17 +43,16 @@ def may_read_case(p: Principal, j: str, cp: CaseParties) -> bool:
     return p.reads_all or cp.any_of(p.units)
 
 
-def check_case_read(s: Services, p: Principal, j: str, case: str) -> list[Act]:
-    """The case's history, after checking the caller may read it (else 403)."""
+def check_case_read(s: Services, p: Principal, j: str, case: str) -> None:
+    """403 unless the caller may read the case: its jurisdiction, and — for a clerk — a case
+    its unit owns or was handed (read from the case's history; other roles read every case)."""
     if not p.may_see_jurisdiction(j):
         raise forbidden(f"令牌仅限辖区 {p.jurisdiction}", f"this token is limited to jurisdiction '{p.jurisdiction}'")
-    hist = s.ledger.case_history(j, case)
-    if not p.reads_all and not parties(s, j, hist).any_of(p.units):
+    if not p.reads_all and not parties(s, j, s.ledger.case_history(j, case)).any_of(p.units):
         raise forbidden(
             f"无权查看案件 {case}：该案件不属于、也未移交给本单位",
             f"this token may not read case '{case}': it neither belongs nor was handed to its unit(s)",
         )
-    return hist
 
 
 def may_read_violation(s: Services, p: Principal, v: Mapping[str, Any]) -> bool:

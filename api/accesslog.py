@@ -9,8 +9,9 @@ transaction per jurisdiction); while that commit runs, the reads that arrive mea
 up and go together in the next one. So fifty readers at once cost a handful of transactions,
 not fifty, and a read alone is committed at once (no waiting for company).
 
-No read is answered whose access act a crash could lose: the request thread returns only
-after the transaction holding its act has committed, and a commit is durable when it returns
+No read is answered whose access act a crash could lose: the answer is sent only after the
+transaction holding its act has committed (:class:`AccessCommitted` holds the answer on the
+event loop, so the route's thread is free meanwhile), and a commit is durable when it returns
 (SQLite in WAL mode with ``synchronous=FULL``, the library's default: the WAL is synced at each
 commit; PostgreSQL with ``synchronous_commit`` on, its default). A crash after an answer finds
 the act stored; a crash before the commit loses the act of a read that was never answered.
@@ -20,18 +21,23 @@ answered). Acts carry fresh ids, and an append is idempotent by id, so nothing i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from api.auth import Principal
-from api.errors import ApiError
+from api.errors import ApiError, ErrorJSON
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.errors import ActError
 from domain.system_cases import access_case
@@ -39,7 +45,7 @@ from domain.timeutil import format_datetime, local_date
 from ledger.store import Ledger
 from ledger.validation import BatchValidator
 
-__all__ = ["AccessLog", "access_acts"]
+__all__ = ["AccessCommitted", "AccessLog", "access_acts"]
 
 log = logging.getLogger("ledger.api")
 
@@ -103,6 +109,96 @@ class _Waiting:
     acts: Sequence[Act]
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _callbacks: list[Callable[[], None]] = field(default_factory=list)
+
+    def finish(self, error: BaseException | None) -> None:
+        """The group's commit is over (``error`` when it failed): wake whoever waits."""
+        with self._lock:
+            self.error = error
+            self.done.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for cb in callbacks:
+            cb()
+
+    def when_done(self, cb: Callable[[], None]) -> None:
+        """Call ``cb`` once the commit is over (at once if it is)."""
+        with self._lock:
+            if not self.done.is_set():
+                self._callbacks.append(cb)
+                return
+        cb()
+
+    async def committed(self) -> None:
+        """Wait on the event loop, holding no thread, until the commit is over."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+
+        def settle() -> None:
+            if not fut.done():
+                fut.set_result(None)
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(settle)
+
+        self.when_done(wake)
+        await fut
+
+
+class Answering:
+    """The access acts one HTTP request has handed to the committer, which its answer waits
+    for (:class:`AccessCommitted`); ``started`` once the answer has begun to be sent."""
+
+    def __init__(self) -> None:
+        self.waiting: list[_Waiting] = []
+        self.started = False
+
+
+#: Set by :class:`AccessCommitted` around each HTTP request.
+ANSWERING: ContextVar[Answering | None] = ContextVar("ledger_access_answering", default=None)
+
+
+class AccessCommitted:
+    """ASGI layer: an answer is sent only once the access acts of its request have committed
+    (先留痕，后答复). The route's thread does not wait for the commit — it hands its acts to the
+    committer and returns, and the answer waits here, on the event loop — so a few threads serve
+    many audited reads while their acts commit together. If the commit failed, the answer
+    prepared is dropped and a 500 ``access_log_failed`` is sent instead."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answering = Answering()
+        token = ANSWERING.set(answering)
+        replaced = False
+
+        async def send_after_commit(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start":
+                answering.started = True
+                error: BaseException | None = None
+                for w in answering.waiting:
+                    await w.committed()
+                    error = error or w.error
+                if error is not None:
+                    replaced = True
+                    err = _failed(error)
+                    resp = ErrorJSON(err.body(), status_code=err.status)
+                    await send({"type": "http.response.start", "status": err.status, "headers": resp.raw_headers})
+                    await send({"type": "http.response.body", "body": resp.body})
+                    return
+            elif replaced:
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_commit)
+        finally:
+            ANSWERING.reset(token)
 
 
 class AccessLog:
@@ -112,10 +208,10 @@ class AccessLog:
     transaction. ``groups`` and ``acts`` count what was committed (for tests and status).
     """
 
-    def __init__(self, ledger: Ledger, *, max_group: int = 2000, linger: float = 0.002) -> None:
+    def __init__(self, ledger: Ledger, *, max_group: int = 2000, linger: float | None = None) -> None:
         self.ledger = ledger
         self.max_group = max_group
-        self.linger = linger
+        self.linger = linger if linger is not None else float(os.environ.get("LEDGER_ACCESS_LINGER_MS", "2")) / 1000
         self._last_group = 0
         self.groups = 0
         self.acts = 0
@@ -125,8 +221,9 @@ class AccessLog:
         self._closed = False
 
     def record(self, acts: Sequence[Act]) -> None:
-        """Store ``acts`` in the next group commit; returns once it has committed. Raises
-        :class:`~api.errors.ApiError` (500) when that commit failed."""
+        """Store ``acts`` in the next group commit; returns once it has committed — or, within
+        an HTTP request answered through :class:`AccessCommitted`, at once, the answer waiting
+        for the commit there. Raises :class:`~api.errors.ApiError` (500) when that commit failed."""
         if not acts:
             return
         w = _Waiting(acts)
@@ -138,6 +235,10 @@ class AccessLog:
                 self._thread = threading.Thread(target=self._commit_groups, name="ledger-access-log", daemon=True)
                 self._thread.start()
             self._cond.notify()
+        answering = ANSWERING.get()
+        if answering is not None and not answering.started:
+            answering.waiting.append(w)  # the answer waits for the commit (AccessCommitted)
+            return
         w.done.wait()
         if w.error is not None:
             raise _failed(w.error) from w.error
@@ -183,7 +284,7 @@ class AccessLog:
         while (group := self._next_group()) is not None:
             acts = [a for w in group for a in w.acts]
             try:
-                self.ledger.append(acts)
+                self.ledger.append(acts, id_conflicts="report")  # fresh ids: no lookup first
                 self.groups += 1
                 self.acts += len(acts)
             except BaseException as e:  # every read of the group learns it, none is answered
@@ -191,4 +292,4 @@ class AccessLog:
                 for w in group:
                     w.error = e
             for w in group:
-                w.done.set()
+                w.finish(w.error)

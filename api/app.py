@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import TypeAdapter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.accesslog import AccessCommitted
 from api.errors import ApiError, ErrorJSON, install_handlers
 from api.models import ActBatchIn, ActIn
 from api.routes import acts, cases, integrity, packs, rules, violations
@@ -112,11 +113,12 @@ class LagHeader(_HTTPLayer):
 
 
 class LedgerAPI(FastAPI):
-    """FastAPI with :class:`TooLargeAsJSON` outside every layer (the body limit's included), and
-    :class:`LagHeader`."""
+    """FastAPI with :class:`TooLargeAsJSON` outside every layer (the body limit's included),
+    :class:`LagHeader`, and :class:`~api.accesslog.AccessCommitted` (an answer waits for its
+    access acts' commit)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return TooLargeAsJSON(LagHeader(super().build_middleware_stack()))
+        return TooLargeAsJSON(LagHeader(AccessCommitted(super().build_middleware_stack())))
 
 
 def create_app(

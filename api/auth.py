@@ -135,15 +135,20 @@ def require(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller, if its role is one of ``roles``; else 403."""
 
     async def dep(p: Principal = Depends(principal)) -> Principal:
-        if p.role not in roles:
-            allowed = "、".join(ROLE_ZH[r] for r in roles)
-            raise forbidden(
-                f"角色 {ROLE_ZH.get(p.role, p.role)} 无权执行此操作（需要：{allowed}）",
-                f"role '{p.role}' may not do this (needs: {', '.join(roles)})",
-            )
-        return p
+        return check_role(p, *roles)
 
     return dep
+
+
+def check_role(p: Principal, *roles: str) -> Principal:
+    """``p``, if its role is one of ``roles``; else 403 (the check :func:`require` makes)."""
+    if p.role not in roles:
+        allowed = "、".join(ROLE_ZH[r] for r in roles)
+        raise forbidden(
+            f"角色 {ROLE_ZH.get(p.role, p.role)} 无权执行此操作（需要：{allowed}）",
+            f"role '{p.role}' may not do this (needs: {', '.join(roles)})",
+        )
+    return p
 
 
 ANY_ROLE = ("clerk", "supervisor", "auditor", "admin")

@@ -488,8 +488,11 @@ class Ledger:
     ) -> list[Act]:
         """A case's acts in business order; ``as_of`` (business time) and ``recorded_as_of``
         (what the ledger held then) cut the history."""
-        events = self.recorder.select_events(codec.case_stream(jurisdiction, case))
-        acts = [codec.decode(e.state) for e in events]
+        rows = self.query(
+            f"SELECT state FROM {self.t_events} WHERE originator_id=? ORDER BY originator_version",
+            [self.oid(codec.case_stream(jurisdiction, case))],
+        )
+        acts = [codec.decode(bytes(r["state"] if isinstance(r, dict) else r[0])) for r in rows]
         if recorded_as_of is not None:
             acts = [a for a in acts if a.recorded_at is not None and a.recorded_at <= recorded_as_of]
         if as_of is not None:

@@ -21,6 +21,7 @@ from api.access import ActGuard, act_error, readable_cases
 from api.auth import READERS, RECORDERS, Principal, require
 from api.errors import COMMON, R409, R413, ApiError, forbidden, invalid, parse_time
 from api.models import ActsPage, AppendOut, ImportOut
+from api.routing import OneHopRoute
 from api.services import Services, act_out, decode_cursor, encode_cursor, find_nul, refuse_nul, services
 from domain.acts import Act
 from domain.errors import ActError
@@ -30,9 +31,9 @@ from ledger import codec
 from ledger.importer import Importer, ImportResult, LineError
 from ledger.validation import BatchValidator
 
-router = APIRouter(tags=["acts"], responses=COMMON)
+router = APIRouter(route_class=OneHopRoute, tags=["acts"], responses=COMMON)
 #: Uploads have their own body limit (``LEDGER_MAX_UPLOAD``), set where the app includes them.
-imports_router = APIRouter(tags=["acts"], responses={**COMMON, **R413})
+imports_router = APIRouter(route_class=OneHopRoute, tags=["acts"], responses={**COMMON, **R413})
 
 MAX_BATCH = 5000
 

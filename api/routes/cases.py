@@ -19,13 +19,14 @@ from api.access import check_case_read, list_filter
 from api.auth import READERS, Principal, require
 from api.errors import COMMON, R404, invalid, parse_time
 from api.models import CasesPage, CaseView, TimelineOut
+from api.routing import OneHopRoute
 from api.services import Services, act_out, decode_cursor, encode_cursor, services
 from domain.kinds import KINDS
 from domain.timeutil import format_datetime
 from ledger.replay import replay
 from projections.queries import query_cases
 
-router = APIRouter(tags=["cases"], responses=COMMON)
+router = APIRouter(route_class=OneHopRoute, tags=["cases"], responses=COMMON)
 
 AsOf = Annotated[str | None, Query(description="Business time: what had happened by then (RFC 3339 or YYYY-MM-DD)")]
 RecordedAsOf = Annotated[

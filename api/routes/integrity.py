@@ -9,11 +9,12 @@ from fastapi import APIRouter, Body, Depends
 from api.auth import INTEGRITY, Principal, require
 from api.errors import COMMON
 from api.models import CheckpointOut, VerifyIn, VerifyOut
+from api.routing import OneHopRoute
 from api.services import Services, services
 from domain.timeutil import format_datetime
 from ledger.integrity import checkpoint, verify
 
-router = APIRouter(tags=["integrity"], responses=COMMON)
+router = APIRouter(route_class=OneHopRoute, tags=["integrity"], responses=COMMON)
 
 
 @router.get(

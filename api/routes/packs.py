@@ -15,12 +15,13 @@ from fastapi import APIRouter, Body, Depends, Query
 from api.auth import INTEGRITY, Principal, require
 from api.errors import COMMON, invalid, parse_time
 from api.models import PackDiffIn, PackDiffOut
+from api.routing import OneHopRoute
 from api.services import Services, refuse_nul, services
 from domain.errors import LedgerError
 from domain.rules.yamlpack import PackError
 from projections.whatif import diff_pack
 
-router = APIRouter(tags=["packs"], responses=COMMON)
+router = APIRouter(route_class=OneHopRoute, tags=["packs"], responses=COMMON)
 
 
 @router.post(

@@ -14,13 +14,14 @@ from fastapi import APIRouter, Depends, Query
 from api.auth import READERS, Principal, require
 from api.errors import COMMON, invalid
 from api.models import RuleOut
+from api.routing import OneHopRoute
 from api.services import Services, services
 from domain.errors import LedgerError
 from domain.rules.base import FAMILIES, Rule
 from domain.rules.custom import rules_of_pack
 from domain.rules.registry import RULES
 
-router = APIRouter(tags=["rules"], responses=COMMON)
+router = APIRouter(route_class=OneHopRoute, tags=["rules"], responses=COMMON)
 
 
 def _jsonable(v: Any) -> Any:

@@ -33,6 +33,7 @@ from api.errors import (
 )
 from api.models import BulletinOut, FollowupIn, FollowupOut, JustifyIn, UnjudgedOut, ViolationDetail, ViolationsPage
 from api.queries import month_bulletin
+from api.routing import OneHopRoute
 from api.services import STATUS_AFTER, Services, act_out, decode_cursor, encode_cursor, refuse_nul, services
 from domain.bulletin import month_bounds
 from domain.errors import ActError
@@ -45,7 +46,7 @@ from ledger.validation import BatchValidator
 from projections import unjudged as unjudged_view
 from projections.queries import query_violations
 
-router = APIRouter(tags=["violations"], responses=COMMON)
+router = APIRouter(route_class=OneHopRoute, tags=["violations"], responses=COMMON)
 
 Status = Literal["open", "acknowledged", "justified", "remediated"]
 VID = Annotated[str, Path(description="Violation id (v-…)")]

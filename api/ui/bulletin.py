@@ -16,9 +16,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from api.auth import READERS, Principal, require
+from api.auth import READERS, Principal, check_role
 from api.errors import invalid
 from api.queries import month_bulletin
+from api.routing import OneHopRoute
 from api.services import Services, services
 from api.ui import exports
 from api.ui.i18n import Tr, page_lang
@@ -26,7 +27,7 @@ from api.ui.render import Orgs, render
 from api.ui.session import viewer
 from domain.timeutil import CHINA_TZ
 
-router = APIRouter()
+router = APIRouter(route_class=OneHopRoute)
 #: Items listed on the page per section; a month with more lists the first ones and says how
 #: many there are (the Word and Excel downloads hold them all).
 SHOWN = 300
@@ -43,7 +44,7 @@ def bulletin_rows(
     request: Request, p: Principal, s: Services, month: str | None, jurisdiction: str | None, resource: str
 ) -> tuple[str, str | None, list[str], list[dict[str, Any]]]:
     """(month, jurisdiction asked for, jurisdictions covered, rows the caller may read); the read logged."""
-    require(*READERS)(p)
+    check_role(p, *READERS)
     month = (month or "").strip() or last_month(s.now())
     if not _MONTH.match(month):
         raise invalid(

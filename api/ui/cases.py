@@ -14,15 +14,16 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from api.access import check_case_read
-from api.auth import READERS, Principal, require
+from api.auth import READERS, Principal, check_role
 from api.errors import invalid, parse_time
+from api.routing import OneHopRoute
 from api.services import Services, act_out, services
 from api.ui.render import render
 from api.ui.session import viewer
 from domain.timeutil import parse_datetime
 from ledger.replay import replay
 
-router = APIRouter()
+router = APIRouter(route_class=OneHopRoute)
 CLOCKS = ("business", "recorded")
 
 
@@ -45,7 +46,7 @@ def case_page(
     p: Principal = Depends(viewer),
     s: Services = Depends(services),
 ) -> Response:
-    require(*READERS)(p)
+    check_role(p, *READERS)
     if clock not in CLOCKS:
         raise invalid("clock", f"未知的时间口径：{clock}", f"unknown clock '{clock}' (business or recorded)")
     moment = parse_time(at.strip() if at and at.strip() else None, "at")

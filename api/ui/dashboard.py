@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from api.access import list_filter
-from api.auth import READERS, Principal, require
+from api.auth import READERS, Principal, check_role
 from api.queries import ViolationFilter, by_family_and_month, freshness, open_by_unit, status_counts, years
+from api.routing import OneHopRoute
 from api.services import Services, services
 from api.ui.chart import series, stacked_bars
 from api.ui.i18n import Tr, page_lang
@@ -25,7 +26,7 @@ from domain.status import status
 from domain.timeutil import CHINA_TZ, end_of_day, start_of_day
 from projections.queries import query_cases
 
-router = APIRouter()
+router = APIRouter(route_class=OneHopRoute)
 #: How many overdue supervision items the dashboard lists (the count is of all of them).
 OVERDUE_SHOWN = 20
 
@@ -62,7 +63,7 @@ def dashboard(
     p: Principal = Depends(viewer),
     s: Services = Depends(services),
 ) -> Response:
-    require(*READERS)(p)
+    check_role(p, *READERS)
     t = Tr(page_lang(request))
     j, js = scope(p, s, jurisdiction)
     cache: ViewCache = request.app.state.views

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.errors import ApiError
+from api.routing import OneHopRoute
 from api.ui.render import render
 from api.ui.session import authenticate, check_csrf, clear_session, safe_next, set_session
 
-router = APIRouter()
+router = APIRouter(route_class=OneHopRoute)
 
 
 @router.get("/login")

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from api.auth import READERS, Principal, require
+from api.auth import READERS, Principal, check_role
 from api.errors import invalid
+from api.routing import OneHopRoute
 from api.services import Services, services
 from api.ui.render import Orgs, render
 from api.ui.session import viewer
@@ -18,7 +19,7 @@ from domain.rules.packs import PACKS
 from domain.rules.registry import RULES
 from domain.rules.yamlpack import compile_packs
 
-router = APIRouter()
+router = APIRouter(route_class=OneHopRoute)
 
 
 @router.get("/rules")
@@ -28,7 +29,7 @@ def rules_page(
     p: Principal = Depends(viewer),
     s: Services = Depends(services),
 ) -> Response:
-    require(*READERS)(p)
+    check_role(p, *READERS)
     orgs = Orgs(s)
     now = s.now()
     js = [j for j in s.ledger.jurisdictions() if p.may_see_jurisdiction(j)]

@@ -16,11 +16,12 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from api.access import list_filter
-from api.auth import FOLLOWERS, READERS, Principal, require
+from api.auth import FOLLOWERS, READERS, Principal, check_role
 from api.errors import invalid, parse_time
 from api.models import FollowupIn, JustifyIn
 from api.queries import SORTS, ViolationFilter, count, violation_page, violation_rows
 from api.routes.violations import TRANSITIONS, _follow, get_violation
+from api.routing import OneHopRoute
 from api.services import STATUSES, Services, services
 from api.ui import exports
 from api.ui.i18n import SEVERITY, Tr, page_lang
@@ -31,7 +32,7 @@ from domain.rules.base import FAMILIES
 from domain.rules.packs import PACKS
 from domain.rules.registry import BY_ID, RULES
 
-router = APIRouter()
+router = APIRouter(route_class=OneHopRoute)
 PER_PAGE = (20, 50, 100, 200)
 FILTERS = ("jurisdiction", "family", "rule", "pack", "unit", "severity", "status", "case", "since", "until")
 
@@ -119,7 +120,7 @@ def _options(p: Principal, s: Services, t: Tr, orgs: Orgs) -> dict[str, Any]:
 
 @router.get("/violations")
 def violation_list(request: Request, p: Principal = Depends(viewer), s: Services = Depends(services)) -> Response:
-    require(*READERS)(p)
+    check_role(p, *READERS)
     f = Filters(request, p, s)
     proj = s.projection()
     items = violation_page(proj, f.flt, sort=f.sort, descending=f.desc, offset=(f.page - 1) * f.per, limit=f.per)
@@ -149,7 +150,7 @@ def violations_download(
     s: Services = Depends(services),
 ) -> Response:
     """Every violation the list's filters match, in its order, as CSV or an Excel workbook."""
-    require(*READERS)(p)
+    check_role(p, *READERS)
     f = Filters(request, p, s)
     s.log_access(p, f"/ui/violations.{fmt}", f.log_query(), [f.j] if f.j else None)
     t, orgs = Tr(page_lang(request)), Orgs(s)
@@ -177,7 +178,7 @@ def violation_detail(
     p: Principal = Depends(viewer),
     s: Services = Depends(services),
 ) -> Response:
-    require(*READERS)(p)
+    check_role(p, *READERS)
     v = get_violation(violation_id, p, s)  # the API's read: access checked and logged there
     rule = BY_ID.get(v["rule"])
     may_follow = p.role in FOLLOWERS and bool(p.person)
@@ -209,7 +210,7 @@ def follow_up(
     s: Services = Depends(services),
 ) -> Response:
     check_csrf(request, csrf)
-    require(*FOLLOWERS)(p)
+    check_role(p, *FOLLOWERS)
     fields: dict[str, Any] = {"note": note.strip() or None, "expected_version": expected_version}
     try:
         body = JustifyIn(**fields, basis=basis.strip()) if action == "justify" else FollowupIn(**fields)

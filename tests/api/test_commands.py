@@ -69,6 +69,7 @@ def test_serve_runs_uvicorn_with_a_worker_per_core(tmp_path: Path, monkeypatch: 
     assert seen["app"] == "api.server:app" and seen["factory"] is True
     assert seen["workers"] == (os.cpu_count() or 1)
     assert os.environ["LEDGER_DB"] == db  # what the workers open
+    assert os.environ["LEDGER_SERVE_THREADS"] == "2", "few request threads on SQLite (the GIL)"
     app = server.app()
     assert app.openapi()["paths"]["/acts"]
     app.state.services.close()
