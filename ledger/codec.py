@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -91,8 +91,6 @@ def micros(dt: datetime) -> int:
 def from_micros(us: int) -> datetime:
     """Back to an aware UTC datetime; a time beyond what ``datetime`` holds (a year-9999 act
     with a negative offset is year 10000 in UTC) is clamped to its limit, so reads never fail."""
-    from datetime import timedelta
-
     try:
         return EPOCH + timedelta(microseconds=us)
     except OverflowError:

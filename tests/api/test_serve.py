@@ -252,9 +252,9 @@ def test_serve_turns_nagles_algorithm_off_on_every_connection() -> None:
 
 
 def test_while_reads_come_together_the_committer_lingers_for_the_next_one(tmp_path: Path) -> None:
-    """After a group of several reads, the next commit waits (up to ``linger``) for as many reads
-    as the last group held, as PostgreSQL's commit_delay does: two reads a moment apart share one
-    commit. A lone reader (last group of one) is committed at once."""
+    """After a group of several reads, the next commit waits ``linger`` gathering reads, as
+    PostgreSQL's commit_delay does: two reads a moment apart share one commit. A lone reader
+    (last group of one) is committed at once."""
     from api.accesslog import AccessLog
 
     url = f"sqlite:///{tmp_path / 'l.db'}"
@@ -267,7 +267,7 @@ def test_while_reads_come_together_the_committer_lingers_for_the_next_one(tmp_pa
             )
             for i in range(4)
         ]
-        log = AccessLog(led, linger=2.0)
+        log = AccessLog(led, linger=1.0)
         t0 = time.monotonic()
         log.record(acts[:1])
         assert log.groups == 1 and time.monotonic() - t0 < 1.0, "a lone read is not held back"
