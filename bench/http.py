@@ -64,6 +64,8 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
       + summary.errors.timeout))
+  io.stderr:write(string.format("errors: status %%d, connect %%d, read %%d, write %%d, timeout %%d\\n",
+    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
 """
 
@@ -167,7 +169,10 @@ def wrk(base: str, script: Path, bearer: str, connections: int, seconds: int) ->
         check=True,
     )
     line = [x for x in out.stdout.splitlines() if x.startswith("{")][-1]
-    return Figures(**json.loads(line))
+    figures = Figures(**json.loads(line))
+    if figures.errors:  # which kind of error, as wrk counted them (a status is an answer not 2xx/3xx)
+        print("  " + "\n  ".join(out.stderr.strip().splitlines()[-3:]), file=sys.stderr)
+    return figures
 
 
 class Writer(threading.Thread):
