@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -280,3 +281,46 @@ def test_while_reads_come_together_the_committer_lingers_for_the_next_one(tmp_pa
         assert log.groups == 2 and log.acts == 3, "the two reads shared one commit"
         log.close()
         assert {a.id for a in led.iter_acts("lecheng") if a.id.startswith("l-")} == {"l-0", "l-1", "l-2"}
+
+
+def test_an_audited_answer_is_sent_only_after_its_access_act_committed(served_db: tuple[str, str]) -> None:
+    """The route's thread hands the act to the committer and returns; the answer waits for the
+    commit (on the event loop) — it is received after the commit ended, never before."""
+    url, bearer = served_db
+    app = create_app(url)
+    log = app.state.services.access_log
+    real = log.ledger.append
+    committed: list[float] = []
+
+    def slow_append(acts: Any, **kw: Any) -> Any:
+        time.sleep(0.3)
+        out = real(acts, **kw)
+        committed.append(time.monotonic())
+        return out
+
+    log.ledger = type("SlowLedger", (), {"append": staticmethod(slow_append)})()
+    client = TestClient(app)
+    r = client.get(f"/cases/{CASE}", headers={"Authorization": f"Bearer {bearer}"})
+    answered = time.monotonic()
+    assert r.status_code == 200
+    assert committed and committed[0] <= answered
+    app.state.services.close()
+    assert sum(_access_counts(url).values()) == 1
+
+
+def test_a_read_whose_access_act_cannot_be_stored_is_not_answered(served_db: tuple[str, str]) -> None:
+    """访问记录写入失败：该次查询不予答复 — the answer the route prepared is replaced by a 500."""
+    url, bearer = served_db
+    app = create_app(url)
+
+    def failing(acts: Any, **kw: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    app.state.services.access_log.ledger = type("Failing", (), {"append": staticmethod(failing)})()
+    client = TestClient(app)
+    r = client.get(f"/cases/{CASE}", headers={"Authorization": f"Bearer {bearer}"})
+    assert r.status_code == 500
+    body = r.json()["error"]
+    assert body["code"] == "access_log_failed" and "disk full" in body["message_en"]
+    assert "INC-1" not in r.text, "nothing of the case is sent"
+    app.state.services.close()

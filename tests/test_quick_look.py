@@ -1,0 +1,95 @@
+"""A follower's quick look (一次查询): the audit views and the case-parties index go over the
+reads recorded since they last looked (``access`` acts, 查阅记录 — one per audited read)
+without decoding them, in one statement; an act they must judge after the reads is still
+judged. And the SQLite reads that the API makes on a connection of their own raise the
+eventsourcing library's error classes, as the library's own reads do. Both backends."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from eventsourcing.persistence import OperationalError
+
+from ledger import codec
+from ledger.importer import Importer
+from ledger.store import Ledger
+from projections.audit import AuditProjection
+from projections.parties import PartiesIndex
+from tests.conftest import COUNTY, act
+from tests.test_parties_index import J, viewed
+
+
+def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many access acts (reads) are decoded from now on."""
+    seen = [0]
+    real = codec.decode
+
+    def counting(state: bytes) -> object:
+        a = real(state)
+        seen[0] += a.kind == "access"
+        return a
+
+    monkeypatch.setattr(codec, "decode", counting)
+    return seen
+
+
+def test_the_views_go_over_reads_without_decoding_them_and_judge_the_act_after(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Ledger(db_url) as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        Importer(ledger).import_lines(
+            [json.dumps(act("i-1", "I-1", "incident", "occurred", "2024-05-06T08:00:00+08:00", grade="general"))]
+        )
+        views = AuditProjection(ledger)
+        views.run()
+        viewed(ledger, 25)
+        decoded = _count_decodes(monkeypatch)
+        assert views.run() == 25
+        assert decoded[0] == 0, "reads are gone over from the topic column, not decoded"
+        assert views.position() == ledger.max_notification_id()
+        viewed(ledger, 3)
+        Importer(ledger).import_lines(
+            [json.dumps(act("i-2", "I-2", "incident", "occurred", "2024-05-06T10:00:00+08:00", grade="general"))]
+        )
+        views.run()
+        assert decoded[0] == 0, "only the act after the reads is read"
+        cases = {str(r["case_id"]) for r in ledger.query(f"SELECT case_id FROM {views.t_c}")}
+        assert {"I-1", "I-2"} <= cases
+        assert views.position() == ledger.max_notification_id()
+
+
+def test_the_parties_index_goes_over_reads_without_decoding_them(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Ledger(db_url) as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        idx = PartiesIndex(ledger)
+        idx.run()
+        viewed(ledger, 10)
+        decoded = _count_decodes(monkeypatch)
+        assert idx.run() == 10
+        assert decoded[0] == 0
+        assert idx.position() == ledger.max_notification_id()
+
+
+def test_the_quick_look_names_the_last_act_and_the_first_one_not_a_read(db_url: str) -> None:
+    with Ledger(db_url) as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        start = ledger.max_notification_id()
+        viewed(ledger, 4)
+        assert ledger.head_and_next(start, ["access"]) == (start + 4, None, None)
+        Importer(ledger).import_lines(
+            [json.dumps(act("i-9", "I-9", "incident", "occurred", "2024-05-06T08:00:00+08:00", grade="general"))]
+        )
+        head, nxt, extra = ledger.head_and_next(start, ["access"], ("SELECT 7", []))
+        assert (head, nxt, extra) == (start + 5, start + 5, 7)
+        assert ledger.head_and_next(start, [])[1] == start + 1, "nothing skipped: the next act"
+        assert J in ledger.jurisdictions()
+
+
+def test_a_sqlite_read_raises_the_librarys_error_classes(tmp_path: object) -> None:
+    with Ledger(f"sqlite:///{tmp_path}/r.db") as ledger:
+        with pytest.raises(OperationalError, match="no such table"):
+            ledger.query("SELECT * FROM no_such_table")
+        with pytest.raises(OperationalError):
+            ledger.query("INSERT INTO ledger_chain (jurisdiction) VALUES ('x')")  # read-only connection
