@@ -26,6 +26,8 @@ from ledger.store import Ledger
 from ledger.validation import BatchValidator
 
 BATCH = 5000
+#: An import of at least this many acts refreshes the planner's statistics after it (PostgreSQL).
+ANALYZE_AFTER = 10_000
 
 
 @dataclass
@@ -193,6 +195,8 @@ class Importer:
                 chunk = []
         if chunk:
             self._validate_and_append(chunk, source, res)
+        if res.imported >= ANALYZE_AFTER:
+            self.ledger.analyze()
         return res
 
     def _validate_and_append(self, chunk: list[tuple[int, Any]], source: str, res: ImportResult) -> None:

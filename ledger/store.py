@@ -626,6 +626,19 @@ class Ledger:
                 out[_col(r, "originator_id", 0)].append(bytes(_col(r, "state", 1)))
         return list(out.values())
 
+    def analyze(self, tables: Sequence[str] | None = None) -> None:
+        """PostgreSQL: refresh the planner's statistics of ``tables`` (default: the events and
+        the chain) after a bulk write (统计信息). A table filled by an import or a rebuild keeps
+        the statistics of its empty self until autovacuum — off on some servers — analyzes it,
+        and the planner then takes a 1 M-row table for a few rows: a page of a view read by a
+        bitmap scan and a sort of every match (22 ms) instead of its ordered index (0.25 ms).
+        SQLite's planner needs no statistics here: nothing to do."""
+        if not self.is_postgres:
+            return
+        with self.datastore.get_connection() as conn:
+            for t in tables or (self.t_events, self.t_chain):
+                conn.execute(f"ANALYZE {t}")
+
     def max_notification_id(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
 

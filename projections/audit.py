@@ -584,6 +584,7 @@ class AuditProjection:
                 self._insert(c, self.judge.jurisdiction(j, spool))
             self.tracking._insert_tracking(c, Tracking(self.name, stop))
         self._seen = self._tracked = stop
+        led.analyze([self.t_v, self.t_c, self.t_u])
         return n
 
     def _units(self, units: int, stop: int, workers: int) -> Iterator[Judged]:

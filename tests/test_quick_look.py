@@ -93,3 +93,22 @@ def test_a_sqlite_read_raises_the_librarys_error_classes(tmp_path: object) -> No
             ledger.query("SELECT * FROM no_such_table")
         with pytest.raises(OperationalError):
             ledger.query("INSERT INTO ledger_chain (jurisdiction) VALUES ('x')")  # read-only connection
+
+
+def test_a_rebuild_leaves_the_planner_statistics_of_its_views(pg_schema: str) -> None:
+    """统计信息: PostgreSQL plans a view's page by its index only once it knows the table's size;
+    a rebuild analyzes the tables it filled (autovacuum may be off)."""
+    from tests.conftest import PG_DSN
+
+    with Ledger(f"{PG_DSN}?schema={pg_schema}") as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        views = AuditProjection(ledger)
+        views.rebuild()
+        rows = ledger.query(
+            "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE schemaname=? AND relname IN (?, ?)",
+            [pg_schema, "ledger_cases", "ledger_violations"],
+        )
+        assert {r["relname"]: r["last_analyze"] is not None for r in rows} == {
+            "ledger_cases": True,
+            "ledger_violations": True,
+        }
