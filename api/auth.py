@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import forbidden, unauthorized
 from domain.timeutil import format_datetime
@@ -100,8 +101,11 @@ async def principal(request: Request, creds: HTTPAuthorizationCredentials | None
 
     Async on purpose, like every dependency of the API: FastAPI runs a plain ``def`` dependency
     in its thread pool, and a hand-over to a worker thread and back costs more than the token's
-    one indexed lookup, which is done here on the event loop; each request then makes one hop
-    to the thread pool, for its route."""
+    one indexed lookup in a SQLite file, which is done here on the event loop; each request then
+    makes one hop to the thread pool, for its route. On PostgreSQL the lookup is a round trip
+    to the server, which would hold the event loop: it goes to the thread pool."""
+    if request.app.state.services.ledger.is_postgres:
+        return await run_in_threadpool(identify_caller, request, creds)
     return identify_caller(request, creds)
 
 

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.auth import Principal, identify_caller
@@ -74,7 +75,10 @@ async def viewer(request: Request) -> Principal:
     if not bearer:
         raise LoginRequiredError(here)
     try:
-        p = authenticate(request, bearer)
+        if request.app.state.services.ledger.is_postgres:  # a round trip: not on the event loop
+            p = await run_in_threadpool(authenticate, request, bearer)
+        else:
+            p = authenticate(request, bearer)
     except ApiError as e:
         if e.status == 401:
             raise LoginRequiredError(here, expired=True) from e
