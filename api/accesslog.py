@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from api.auth import Principal
 from api.errors import ApiError, ErrorJSON
+from api.layers import HTTPLayer
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.errors import ActError
 from domain.system_cases import access_case
@@ -158,20 +159,14 @@ class Answering:
 ANSWERING: ContextVar[Answering | None] = ContextVar("ledger_access_answering", default=None)
 
 
-class AccessCommitted:
+class AccessCommitted(HTTPLayer):
     """ASGI layer: an answer is sent only once the access acts of its request have committed
     (先留痕，后答复). The route's thread does not wait for the commit — it hands its acts to the
     committer and returns, and the answer waits here, on the event loop — so a few threads serve
     many audited reads while their acts commit together. If the commit failed, the answer
     prepared is dropped and a 500 ``access_log_failed`` is sent instead."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         answering = Answering()
         token = ANSWERING.set(answering)
         replaced = False

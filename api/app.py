@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.accesslog import AccessCommitted
 from api.errors import ApiError, ErrorJSON, install_handlers
+from api.layers import HTTPLayer
 from api.models import ActBatchIn, ActIn
 from api.routes import acts, cases, integrity, packs, rules, violations
 from api.services import VIEWS_LAG, Services, refuse_nul
@@ -48,23 +49,7 @@ MAX_BODY = 16 * 1024**2
 MAX_UPLOAD = 256 * 1024**2
 
 
-class _HTTPLayer:
-    """An ASGI layer around the app that acts on HTTP requests only (others pass through)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        await self.http(scope, receive, send)
-
-    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise NotImplementedError
-
-
-class TooLargeAsJSON(_HTTPLayer):
+class TooLargeAsJSON(HTTPLayer):
     """Outermost ASGI layer: a 413 from the body limit (``LEDGER_MAX_BODY``/``LEDGER_MAX_UPLOAD``;
     plain text when sent before the app runs because ``Content-Length`` is too large, FastAPI's
     ``{"detail"}`` when a streamed body runs over) becomes the API's JSON error shape."""
@@ -93,7 +78,7 @@ class TooLargeAsJSON(_HTTPLayer):
         await self.app(scope, receive, send_json)
 
 
-class LagHeader(_HTTPLayer):
+class LagHeader(HTTPLayer):
     """Sends ``Ledger-Lag: <acts>`` — how many stored acts the audit views do not reflect yet —
     on every response that read them (视图滞后)."""
 

@@ -145,28 +145,29 @@ class Ledger:
         read and the create both insert the table's first row."""
         with self._ddl_lock:
             if self._ddl_depth:
-                self._ddl_depth += 1
-                try:
+                with self._ddl_held():
                     yield
-                finally:
-                    self._ddl_depth -= 1
                 return
             if not self.is_postgres:
-                with file_lock(self.datastore.pool.db_name, "ddl"):
-                    self._ddl_depth += 1
-                    try:
-                        yield
-                    finally:
-                        self._ddl_depth -= 1
+                with file_lock(self.datastore.pool.db_name, "ddl"), self._ddl_held():
+                    yield
                 return
             with self.datastore.get_connection() as conn:
                 conn.execute(DDL_LOCK)
-                self._ddl_depth += 1
                 try:
-                    yield
+                    with self._ddl_held():
+                        yield
                 finally:
-                    self._ddl_depth -= 1
                     conn.execute(DDL_UNLOCK)
+
+    @contextlib.contextmanager
+    def _ddl_held(self) -> Iterator[None]:
+        """Count one more holder of the schema lock in this process (re-entry)."""
+        self._ddl_depth += 1
+        try:
+            yield
+        finally:
+            self._ddl_depth -= 1
 
     def sql(self, statement: str) -> str:
         """Our SQL is written with ``?``; PostgreSQL wants ``%s``."""
