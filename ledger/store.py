@@ -96,7 +96,7 @@ class Ledger:
         self._lock = threading.RLock()
         self._orgs: dict[str, tuple[int, OrgChart]] = {}
         self._readers = threading.local()
-        self._reader_conns: list[sqlite3.Connection] = []
+        self._reader_conns: dict[threading.Thread, sqlite3.Connection] = {}
         self._ddl_lock = threading.RLock()
         self._ddl_depth = 0
         cfg = self.config
@@ -200,7 +200,13 @@ class Ledger:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA query_only=ON")
             with self._lock:
-                self._reader_conns.append(conn)
+                # threads come and go (a thread pool retires its idle workers): the connections
+                # of threads that have ended are closed here, so they do not pile up
+                for thread, old in list(self._reader_conns.items()):
+                    if not thread.is_alive():
+                        del self._reader_conns[thread]
+                        old.close()
+                self._reader_conns[threading.current_thread()] = conn
             self._readers.conn = conn
         return conn
 
@@ -210,9 +216,9 @@ class Ledger:
 
     def close(self) -> None:
         with self._lock:
-            conns, self._reader_conns = self._reader_conns, []
+            conns, self._reader_conns = self._reader_conns, {}
             self._readers = threading.local()
-        for conn in conns:
+        for conn in conns.values():
             conn.close()
         self.datastore.close()
 

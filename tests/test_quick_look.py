@@ -112,3 +112,16 @@ def test_a_rebuild_leaves_the_planner_statistics_of_its_views(pg_schema: str) ->
             "ledger_cases": True,
             "ledger_violations": True,
         }
+
+
+def test_the_read_connections_of_ended_threads_are_closed(tmp_path: object) -> None:
+    """每线程只读连接: a thread pool retires idle threads; their connections do not pile up."""
+    import threading
+
+    with Ledger(f"sqlite:///{tmp_path}/t.db") as ledger:
+        for _ in range(20):
+            t = threading.Thread(target=ledger.jurisdictions)
+            t.start()
+            t.join()
+        ledger.jurisdictions()
+        assert len(ledger._reader_conns) <= 2, "one for this thread, at most one of an ended one"
