@@ -321,11 +321,10 @@ class Ledger:
     def org(self, jurisdiction: str) -> OrgChart:
         """The jurisdiction's org chart from its org acts (cached until one is added)."""
         stream = codec.case_stream(jurisdiction, org_case(jurisdiction))
-        rows = self.query(
+        (row,) = self.query(
             f"SELECT MAX(originator_version) FROM {self.t_events} WHERE originator_id=?", [self.oid(stream)]
         )
-        first = rows[0] if rows else None
-        version = int((next(iter(first.values())) if isinstance(first, dict) else first[0]) or 0) if first else 0
+        version = int(_values(row)[0] or 0)
         with self._lock:
             cached = self._orgs.get(jurisdiction)
             if cached and cached[0] == version:
@@ -499,7 +498,7 @@ class Ledger:
             f"SELECT state FROM {self.t_events} WHERE originator_id=? ORDER BY originator_version",
             [self.oid(codec.case_stream(jurisdiction, case))],
         )
-        acts = [codec.decode(bytes(r["state"] if isinstance(r, dict) else r[0])) for r in rows]
+        acts = [codec.decode(bytes(_values(r)[0])) for r in rows]
         if recorded_as_of is not None:
             acts = [a for a in acts if a.recorded_at is not None and a.recorded_at <= recorded_as_of]
         if as_of is not None:
@@ -669,8 +668,7 @@ class Ledger:
         if extra is not None:
             sql += f", ({extra[0]})"
             params += list(extra[1])
-        row = self.query(sql, params)[0]
-        vals = list(row.values()) if isinstance(row, dict) else list(row)
+        vals = _values(self.query(sql, params)[0])
         head, nxt = int(vals[0] or 0), (int(vals[1]) if vals[1] is not None else None)
         return head, nxt, (vals[2] if extra is not None else None)
 
@@ -698,6 +696,12 @@ def _persistence_error(e: sqlite3.Error) -> PersistenceError:
         if isinstance(e, raw):
             return ours(e)
     return PersistenceError(e)
+
+
+def _values(row: Any) -> Sequence[Any]:
+    """A row's values in the order selected (a sqlite3.Row is a sequence; a psycopg dict row
+    keeps the select's order)."""
+    return list(row.values()) if isinstance(row, dict) else row
 
 
 def _col(row: Any, name: str, idx: int) -> Any:

@@ -9,19 +9,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ledger import codec
-from ledger.store import _col
+from ledger.store import _col, _values
 from projections.columns import C_COLUMNS, V_COLUMNS
 
 if TYPE_CHECKING:
     from projections.audit import AuditProjection
 
 V_FIELDS = tuple(c for c in V_COLUMNS if c != "scope")
-
-
-def _values(r: Any) -> Any:
-    """A row's values in the order selected (a sqlite3.Row is a sequence; a psycopg dict row
-    keeps the select's order)."""
-    return r.values() if isinstance(r, dict) else r
 
 
 def _violation(r: Any) -> dict[str, Any]:
