@@ -7,11 +7,12 @@ database is what they share:
 - **SQLite** in WAL mode (the eventsourcing library sets it when it opens the file): readers
   in every process read their snapshot while one writer commits; writers wait for the write
   lock (``busy_timeout``) rather than fail. Each process keeps a pool of connections.
-- **PostgreSQL**: each process's pool is sized so that all workers together stay within the
-  server's ``max_connections`` (three quarters of it, at most 32 a process).
+- **PostgreSQL**: each process's connections — the library's pool for writes, and one read
+  connection per thread — are sized so that all workers together stay within the server's
+  ``max_connections`` (three quarters of it, at most 32 a process).
 
 Each process runs few request threads (FastAPI runs the routes in a thread pool; 2 on SQLite,
-4 on PostgreSQL, ``LEDGER_SERVE_THREADS`` to change it), never more than its pool has
+8 on PostgreSQL, ``LEDGER_SERVE_THREADS`` to change it), never more than its pool has
 connections: a burst of requests queues in the event loop, and Python threads beyond a few only
 contend for the interpreter lock.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -30,7 +32,7 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from ledger.config import resolve_db
 
-__all__ = ["app", "connections_per_worker", "run"]
+__all__ = ["app", "connections_per_worker", "postgres_pool_and_threads", "run"]
 
 #: Where the workers find their database and their share of connections (set by :func:`run`).
 ENV_DB = "LEDGER_DB"
@@ -42,7 +44,7 @@ PG_OVERFLOW = 4
 SQLITE_CONNECTIONS = 15
 #: Request threads per worker process (``LEDGER_SERVE_THREADS`` overrides).
 SQLITE_THREADS = 2
-POSTGRES_THREADS = 4
+POSTGRES_THREADS = 8
 
 
 class NoDelayHTTP(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
@@ -64,6 +66,19 @@ def connections_per_worker(max_connections: int, workers: int) -> int:
     """A worker's share of PostgreSQL connections: three quarters of the server's
     ``max_connections`` over the workers (the rest for other clients), 8 to 32 each."""
     return max(8, min(32, (max_connections * 3 // 4) // max(1, workers)))
+
+
+#: PostgreSQL read connections of a worker beyond one per request thread (its main thread's, the
+#: access-log committer's): each thread reads over a connection of its own (ledger/store.py).
+PG_OTHER_READERS = 2
+
+
+def postgres_pool_and_threads(per_worker: int, threads: int) -> tuple[int, int]:
+    """A worker's library pool (``LEDGER_PG_POOL``, writes and transactions) and request threads
+    within its share of connections: each thread also keeps a read connection of its own, so
+    pool, overflow and readers together stay within ``per_worker``."""
+    threads = max(1, min(threads, per_worker - PG_OVERFLOW - PG_OTHER_READERS - 1))
+    return max(1, per_worker - PG_OVERFLOW - threads - PG_OTHER_READERS), threads
 
 
 def _postgres(url: str | None) -> Any:
@@ -106,6 +121,12 @@ def app() -> FastAPI:
         application = create_app(url)
     threads = int(os.environ.get(ENV_THREADS, "0"))
     inner = application.router.lifespan_context
+    # What start-up made (modules, the app, its schemas, the org charts read) lives as long as the
+    # worker: frozen out of the garbage collector's sight, so that its full collections walk only
+    # what requests make. Measured at 50 readers on SQLite, 1 M acts: p99 97–99 ms instead of
+    # 131–363 ms, the same throughput.
+    gc.collect()
+    gc.freeze()
 
     @contextlib.asynccontextmanager
     async def lifespan(a: Any) -> AsyncIterator[Any]:
@@ -128,19 +149,19 @@ def run(host: str, port: int, db: str | None, workers: int | None = None) -> Non
     workers = workers or os.cpu_count() or 1
     cfg = resolve_db(db)
     os.environ[ENV_DB] = cfg.url
+    threads = int(os.environ.get(ENV_THREADS) or 0) or (SQLITE_THREADS if cfg.backend == "sqlite" else POSTGRES_THREADS)
     if cfg.backend == "postgres":
-        per_worker = connections_per_worker(_max_connections(cfg.url), workers)
-        os.environ[ENV_POOL] = str(per_worker - PG_OVERFLOW)
+        pool, threads = postgres_pool_and_threads(connections_per_worker(_max_connections(cfg.url), workers), threads)
+        os.environ[ENV_POOL] = str(pool)
     else:
-        per_worker = SQLITE_CONNECTIONS
+        threads = max(1, min(threads, SQLITE_CONNECTIONS - 2))
     # Request threads: few. Python runs one thread at a time (the GIL), so more threads only add
     # hand-overs — measured at 50 readers in one process: 2 threads 226–263 req/s, 4: 179–200,
     # 8: 156. A thread waits only on the database (an audited read waits for its access act's
     # commit on the event loop, holding no thread): SQLite answers locally, a PostgreSQL round
-    # trip leaves the GIL to another thread, so PostgreSQL gets a few more. Within the pool.
-    if not int(os.environ.get(ENV_THREADS) or 0):
-        wanted = SQLITE_THREADS if cfg.backend == "sqlite" else POSTGRES_THREADS
-        os.environ[ENV_THREADS] = str(max(1, min(wanted, per_worker - 2)))
+    # trip leaves the GIL to another thread, so PostgreSQL gets more: at 50 readers, 2 workers,
+    # 1 M acts, 8 threads served 538–543 req/s, 4 threads 474–514. Within the connections.
+    os.environ[ENV_THREADS] = str(threads)
     from api.app import create_app
 
     create_app(cfg.url).state.services.close()  # the tables, made once before the workers open them

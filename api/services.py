@@ -24,6 +24,7 @@ from api.auth import Principal
 from api.errors import invalid, not_found
 from api.viewcache import Version, ViewCache
 from domain.acts import Act
+from domain.org import OrgChart
 from domain.rules.base import Case
 from domain.timeutil import format_datetime, utcnow
 from ledger import codec
@@ -132,16 +133,33 @@ IN_REQUEST_ACTS = 5000
 VIEWS_LAG: ContextVar[dict[str, int] | None] = ContextVar("ledger_views_lag", default=None)
 
 
-def _catch_up(follower: AuditProjection | PartiesIndex, lock: threading.Lock, limit: int | None = None) -> int:
+#: How long a read waits for another request's catch-up of the views before it is answered from
+#: the views as they are (a quick look takes well under a millisecond; a long catch-up, or a
+#: what-if holding the views, is not waited for).
+READ_WAITS_FOR_CATCH_UP = 0.25
+
+
+def _catch_up(
+    follower: AuditProjection | PartiesIndex,
+    lock: threading.Lock,
+    limit: int | None = None,
+    *,
+    wait: float | None = None,
+) -> int | None:
     """Run a follower of the notification log to its end (the audit projection: at most ``limit``
-    acts); returns the acts gone over."""
-    with lock:
+    acts); returns the acts gone over. ``wait``: seconds to wait at most for another thread of
+    this process running it (or holding it paused) — then None, nothing done; None: wait."""
+    if not lock.acquire(timeout=-1 if wait is None else wait):
+        return None
+    try:
         for attempt in range(5):
             try:
                 return follower.run(limit=limit) if isinstance(follower, AuditProjection) else follower.run()
             except IntegrityError:  # another app's follower saved the same position first
                 if attempt == 4:
                     raise
+    finally:
+        lock.release()
     return 0  # pragma: no cover - the loop returns or raises
 
 
@@ -177,17 +195,24 @@ class Services:
     def projection(self) -> AuditProjection:
         """The audit projection, caught up with every act stored so far — by at most
         :data:`IN_REQUEST_ACTS` acts in this request, none when ``ledger follow`` keeps it; the lag
-        left is sent as the ``Ledger-Lag`` header."""
-        self._views_lag()
+        left is sent as the ``Ledger-Lag`` header. A read waits for another request's catch-up
+        :data:`READ_WAITS_FOR_CATCH_UP` at most: after that it is answered from the views as
+        they are, its lag in the header (a write catches the views up before it is answered, so
+        a reader after it sees its acts)."""
+        self._views_lag(wait=READ_WAITS_FOR_CATCH_UP)
         return self._projection
 
-    def _views_lag(self) -> int:
+    def caught_up(self) -> None:
+        """After a write: catch the views up before answering (waiting for a catch-up under way)."""
+        self._views_lag()
+
+    def _views_lag(self, *, wait: float | None = None) -> int:
         """Catch the views up (a bounded amount, or not at all with followers); the lag left."""
         if self.followers:
             lag = views_lag(self.ledger, self.followers)
         else:
-            done = _catch_up(self._projection, self._proj_lock, IN_REQUEST_ACTS)
-            lag = self._projection.lag() if done >= IN_REQUEST_ACTS else 0
+            done = _catch_up(self._projection, self._proj_lock, IN_REQUEST_ACTS, wait=wait)
+            lag = self._projection.lag() if done is None or done >= IN_REQUEST_ACTS else 0
         seen = VIEWS_LAG.get()
         if seen is not None:
             seen["lag"] = lag
@@ -204,7 +229,7 @@ class Services:
         taken before the views catch up), or None — compute afresh, keep nothing — while the views
         are behind the acts (a bounded catch-up, or followers not there yet)."""
         version = ViewCache.version(self.ledger, jurisdictions, kinds)
-        return version if self._views_lag() == 0 else None
+        return version if self._views_lag(wait=READ_WAITS_FOR_CATCH_UP) == 0 else None
 
     # ---- who may read which case (api/access.py) ------------------------------------------
     def parties(self) -> PartiesIndex:
@@ -310,9 +335,12 @@ class Services:
         return {str(_col(r, "case_id", 0)): STATUS_AFTER.get(str(_col(r, "last_act", 1)), "open") for r in rows}
 
     # ---- acting on the caller's behalf ------------------------------------------------------
-    def actor_unit(self, p: Principal, j: str, fallback: str | None = None) -> str | None:
-        """The unit an oversight act is recorded for: the token's unit, else the office."""
-        org = self.ledger.org(j)
+    def actor_unit(
+        self, p: Principal, j: str, org: OrgChart | None = None, *, fallback: str | None = None
+    ) -> str | None:
+        """The unit an oversight act is recorded for: the token's unit, else the office
+        (``org``: the jurisdiction's chart, when the caller has read it already)."""
+        org = org if org is not None else self.ledger.org(j)
         for u in p.units:
             if org.is_unit(u):
                 return u

@@ -39,6 +39,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
+from psycopg.rows import dict_row
 
 from domain.acts import Act
 from domain.errors import LedgerError
@@ -96,7 +97,7 @@ class Ledger:
         self._lock = threading.RLock()
         self._orgs: dict[str, tuple[int, OrgChart]] = {}
         self._readers = threading.local()
-        self._reader_conns: dict[threading.Thread, sqlite3.Connection] = {}
+        self._reader_conns: dict[threading.Thread, Any] = {}  # sqlite3 or psycopg connections
         self._ddl_lock = threading.RLock()
         self._ddl_depth = 0
         cfg = self.config
@@ -182,12 +183,62 @@ class Ledger:
         connection in autocommit mode (a statement is its own snapshot), not BEGIN, the
         statement and ROLLBACK — three round trips a read."""
         if self.is_postgres:
-            with self.datastore.get_connection() as conn:
-                return list(conn.execute(self.sql(statement), list(params)).fetchall())
+            conn = self._pg_reader()
+            try:
+                return conn.execute(self.sql(statement), list(params)).fetchall()
+            except psycopg.Error as e:  # the library's error classes, as its own reads raise
+                if conn.broken or isinstance(e, psycopg.OperationalError):
+                    self._drop_reader(conn)  # the next read opens a fresh connection
+                raise _persistence_error(e) from e
         try:
             return self._reader().execute(statement, list(params)).fetchall()
         except sqlite3.Error as e:  # the library's error classes, as its own reads raise
             raise _persistence_error(e) from e
+
+    def _pg_reader(self) -> psycopg.Connection[Any]:
+        """This thread's PostgreSQL connection for reads, in autocommit mode (每线程只读连接): one
+        round trip a read, with no pool checkout around it (the pool's bookkeeping and its
+        per-checkout checks cost more than a short indexed read). Statements it runs often are
+        prepared on the server (psycopg's ``prepare_threshold``)."""
+        conn: psycopg.Connection[Any] | None = getattr(self._readers, "conn", None)
+        if conn is None or conn.closed:
+            conn = self.pg_connection(row_factory=dict_row)
+            self._keep_reader(conn)
+        return conn
+
+    def pg_connection(self, **options: Any) -> psycopg.Connection[Any]:
+        """A new connection of its own to this ledger's PostgreSQL database, in autocommit mode
+        (``options``: psycopg's, e.g. ``row_factory``); the caller closes it."""
+        cfg = self.config
+        return psycopg.connect(
+            dbname=cfg.dbname,
+            host=cfg.host,
+            port=cfg.port,
+            user=cfg.user,
+            password=cfg.password or os.environ.get("PGPASSWORD") or None,
+            autocommit=True,
+            connect_timeout=5,
+            **options,
+        )
+
+    def _keep_reader(self, conn: Any) -> None:
+        """Remember this thread's read connection (closing those of threads that have ended:
+        a thread pool retires its idle workers, and their connections must not pile up)."""
+        with self._lock:
+            for thread, old in list(self._reader_conns.items()):
+                if not thread.is_alive():
+                    del self._reader_conns[thread]
+                    old.close()
+            self._reader_conns[threading.current_thread()] = conn
+        self._readers.conn = conn
+
+    def _drop_reader(self, conn: Any) -> None:
+        with self._lock:
+            if self._reader_conns.get(threading.current_thread()) is conn:
+                del self._reader_conns[threading.current_thread()]
+        self._readers.conn = None
+        with contextlib.suppress(Exception):
+            conn.close()
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read-only SQLite connection in autocommit mode (每线程只读连接): a
@@ -199,15 +250,7 @@ class Ledger:
             conn = sqlite3.connect(self.config.path, isolation_level=None, check_same_thread=False, timeout=30)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA query_only=ON")
-            with self._lock:
-                # threads come and go (a thread pool retires its idle workers): the connections
-                # of threads that have ended are closed here, so they do not pile up
-                for thread, old in list(self._reader_conns.items()):
-                    if not thread.is_alive():
-                        del self._reader_conns[thread]
-                        old.close()
-                self._reader_conns[threading.current_thread()] = conn
-            self._readers.conn = conn
+            self._keep_reader(conn)
         return conn
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
@@ -690,9 +733,22 @@ _SQLITE_ERRORS: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] =
 )
 
 
-def _persistence_error(e: sqlite3.Error) -> PersistenceError:
-    """A sqlite3 error as the eventsourcing library's class for it (its recorders raise those)."""
-    for raw, ours in _SQLITE_ERRORS:
+_PG_ERRORS: tuple[tuple[type[psycopg.Error], type[PersistenceError]], ...] = (
+    (psycopg.InterfaceError, InterfaceError),
+    (psycopg.OperationalError, OperationalError),
+    (psycopg.DataError, DataError),
+    (psycopg.IntegrityError, IntegrityError),
+    (psycopg.InternalError, InternalError),
+    (psycopg.ProgrammingError, ProgrammingError),
+    (psycopg.NotSupportedError, NotSupportedError),
+    (psycopg.DatabaseError, DatabaseError),
+)
+
+
+def _persistence_error(e: sqlite3.Error | psycopg.Error) -> PersistenceError:
+    """A sqlite3 or psycopg error as the eventsourcing library's class for it (its recorders
+    raise those)."""
+    for raw, ours in (*_SQLITE_ERRORS, *_PG_ERRORS):
         if isinstance(e, raw):
             return ours(e)
     return PersistenceError(e)

@@ -18,6 +18,7 @@ from domain.errors import ActError
 from domain.org import OrgChart
 from domain.orgfile import OrgNames, org_reference_error
 from domain.rules.vocabulary import ValueWarning, value_warnings
+from domain.system_cases import reserved_for
 from ledger.store import Ledger
 
 _UNITS = {
@@ -71,6 +72,7 @@ class BatchValidator:
         allow_clock_acts: bool = False,
         guard: ActGuard | None = None,
         max_act_bytes: int | None = None,
+        orgs: Mapping[str, OrgChart] | None = None,
     ) -> None:
         self.ledger = ledger
         self.guard = guard
@@ -78,7 +80,7 @@ class BatchValidator:
         self._pending: dict[tuple[str, str], list[Act]] = {}
         self.default_jurisdiction = jurisdiction
         self.allow_clock_acts = allow_clock_acts
-        self._orgs: dict[str, OrgChart] = {}
+        self._orgs: dict[str, OrgChart] = dict(orgs or {})  # read already by the caller, else from the ledger
         self._kinds: dict[tuple[str, str], str] = {}
         self._ids: dict[str, dict[str, str]] = {}  # accepted, not yet stored: act id → case
         self._units: dict[str, list[str]] | None = None
@@ -229,6 +231,9 @@ class BatchValidator:
         k = self._kinds.get((j, case))
         if k is not None or (j, case) in self._absent:
             return k
+        reserved = reserved_for(case)
+        if reserved:  # a system case id holds its one kind only (checked on every act): no lookup
+            return reserved
         return self.ledger.case_kind(j, case)
 
     def _check_pack(self, act: Act) -> None:

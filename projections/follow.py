@@ -112,16 +112,6 @@ def follow(
 
 
 def _listen(ledger: Ledger) -> Any:
-    import psycopg
-
-    cfg = ledger.config
-    conn = psycopg.connect(
-        host=cfg.host,
-        port=cfg.port,
-        dbname=cfg.dbname,
-        user=cfg.user,
-        password=cfg.password or os.environ.get("PGPASSWORD") or None,
-        autocommit=True,
-    )
+    conn = ledger.pg_connection()
     conn.execute(f"LISTEN {CHANNEL}")
     return conn

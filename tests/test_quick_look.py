@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import OperationalError, ProgrammingError
 
 from ledger import codec
 from ledger.importer import Importer
@@ -114,14 +114,76 @@ def test_a_rebuild_leaves_the_planner_statistics_of_its_views(pg_schema: str) ->
         }
 
 
-def test_the_read_connections_of_ended_threads_are_closed(tmp_path: object) -> None:
+def test_a_postgresql_read_whose_connection_died_raises_once_and_the_next_reconnects(pg_schema: str) -> None:
+    """每线程只读连接 (PostgreSQL): a read on a connection the server has ended (a restart, an
+    administrator's pg_terminate_backend) raises the library's OperationalError; the thread's
+    next read opens a fresh connection and answers."""
+    import psycopg
+
+    from tests.conftest import PG_DSN
+
+    with Ledger(f"{PG_DSN}?schema={pg_schema}") as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        (row,) = ledger.query("SELECT pg_backend_pid() AS pid")
+        with psycopg.connect(PG_DSN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [row["pid"]])
+        with pytest.raises(OperationalError):
+            ledger.query("SELECT 1 AS one")
+        assert ledger.jurisdictions() == [COUNTY["jurisdiction"]]
+        (again,) = ledger.query("SELECT pg_backend_pid() AS pid")
+        assert again["pid"] != row["pid"]
+        with pytest.raises(ProgrammingError):
+            ledger.query("SELECT * FROM no_such_table")
+        assert ledger.query("SELECT pg_backend_pid() AS pid")[0]["pid"] == again["pid"], "a bad statement keeps it"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_the_read_connections_of_ended_threads_are_closed(backend: str, request: pytest.FixtureRequest) -> None:
     """每线程只读连接: a thread pool retires idle threads; their connections do not pile up."""
     import threading
 
-    with Ledger(f"sqlite:///{tmp_path}/t.db") as ledger:
+    if backend == "sqlite":
+        url = f"sqlite:///{request.getfixturevalue('tmp_path')}/t.db"
+    else:
+        from tests.conftest import PG_DSN
+
+        url = f"{PG_DSN}?schema={request.getfixturevalue('pg_schema')}"
+    with Ledger(url) as ledger:
         for _ in range(20):
             t = threading.Thread(target=ledger.jurisdictions)
             t.start()
             t.join()
         ledger.jurisdictions()
         assert len(ledger._reader_conns) <= 2, "one for this thread, at most one of an ended one"
+
+
+def test_an_audited_read_reads_the_org_chart_once_and_looks_up_no_case_kind(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building a read's access act reads the jurisdiction's org chart once (for its unit and
+    its validation both) and never looks up the kind of the reader's access case: that id is
+    reserved for ``access`` acts. On PostgreSQL each of those would be a round trip a read."""
+    from api.accesslog import access_acts
+    from api.auth import Principal
+    from domain.timeutil import parse_datetime
+    from ledger.tokens import TokenStore
+
+    with Ledger(db_url) as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        tok, _bearer = TokenStore(ledger).create("auditor", person="p-chen")
+        p = Principal(tok)
+        calls: list[str] = []
+        real_org, real_kind = ledger.org, ledger.case_kind
+        monkeypatch.setattr(ledger, "org", lambda j: calls.append("org") or real_org(j))
+        monkeypatch.setattr(ledger, "case_kind", lambda j, c: calls.append("case_kind") or real_kind(j, c))
+        acts = access_acts(
+            ledger,
+            p,
+            "/cases",
+            {"kind": "incident"},
+            [J],
+            now=parse_datetime("2024-05-06T09:00:00+08:00"),
+            unit_of=lambda _p, _j, org: next(iter(org.units)),
+        )
+        assert [(a.kind, a.case) for a in acts] == [("access", "ACCESS-p-chen-2024-05-06")]
+        assert calls == ["org"]

@@ -162,6 +162,7 @@ def post_acts(
             )
     # the versions we read are the ones we append on: a concurrent writer of the same case makes a 409
     results = s.ledger.append(acts, on_conflict="raise", expected=current)
+    s.caught_up()  # the views include them before the answer: a reader sees the writer's acts
     rec = s.recorded(j, [r.act.id for r in results if r.status == "duplicate"])
     out = []
     for i, r in enumerate(results):

@@ -309,7 +309,7 @@ def _follow(s: Services, p: Principal, vid: str, action: str, body: FollowupIn |
         "act": act_name,
         "at": format_datetime(s.now()),
         "by": p.person,
-        "unit": s.actor_unit(p, j, v["unit"]),
+        "unit": s.actor_unit(p, j, fallback=v["unit"]),
         "data": {**data, "role": p.role, "token": p.token.id},
     }
     try:

@@ -70,7 +70,13 @@ def test_serve_runs_uvicorn_with_a_worker_per_core(tmp_path: Path, monkeypatch: 
     assert seen["workers"] == (os.cpu_count() or 1)
     assert os.environ["LEDGER_DB"] == db  # what the workers open
     assert os.environ["LEDGER_SERVE_THREADS"] == "2", "few request threads on SQLite (the GIL)"
-    app = server.app()
+    import gc
+
+    try:
+        app = server.app()
+        assert gc.get_freeze_count() > 0, "what start-up made is kept out of the collector's way"
+    finally:
+        gc.unfreeze()
     assert app.openapi()["paths"]["/acts"]
     app.state.services.close()
     commands.serve("0.0.0.0", 8123, db=db, workers=3)
@@ -83,3 +89,16 @@ def test_postgres_pool_shares_the_servers_connections() -> None:
     assert connections_per_worker(100, 2) == 32
     assert connections_per_worker(100, 8) == 9
     assert connections_per_worker(100, 64) == 8  # never below a working pool
+
+
+def test_postgres_read_connections_count_in_a_workers_share() -> None:
+    """每线程只读连接: each request thread keeps a read connection of its own beside the pool:
+    pool, its overflow and the readers together stay within the worker's share."""
+    from api.server import PG_OTHER_READERS, PG_OVERFLOW, postgres_pool_and_threads
+
+    for per_worker in (8, 9, 16, 32):
+        pool, threads = postgres_pool_and_threads(per_worker, 4)
+        assert pool + PG_OVERFLOW + threads + PG_OTHER_READERS <= per_worker
+        assert pool + PG_OVERFLOW >= threads + 2, "every thread and the committer can write at once"
+    assert postgres_pool_and_threads(32, 4) == (22, 4)
+    assert postgres_pool_and_threads(8, 16) == (1, 1), "a small share: one thread, a pool of one"

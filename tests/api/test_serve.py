@@ -252,35 +252,78 @@ def test_serve_turns_nagles_algorithm_off_on_every_connection() -> None:
     assert _nodelay_seen(AutoHTTPProtocol) == [0], "uvicorn sets it itself now: NoDelayHTTP can go"
 
 
-def test_while_reads_come_together_the_committer_lingers_for_the_next_one(tmp_path: Path) -> None:
-    """After a group of several reads, the next commit waits ``linger`` gathering reads, as
-    PostgreSQL's commit_delay does: two reads a moment apart share one commit. A lone reader
-    (last group of one) is committed at once."""
-    from api.accesslog import AccessLog
+def _incident_acts(led: Ledger, n: int) -> list[Any]:
+    raw = {"jurisdiction": "lecheng", "kind": "incident", "act": "occurred", "at": "2024-03-05T10:00:00+08:00"}
+    return [
+        BatchValidator(led, jurisdiction="lecheng").validate(
+            raw | {"id": f"l-{i}", "case": f"L-{i}", "by": "p-sun", "unit": "u-fgj", "data": {"grade": "general"}}
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_lone_read_is_committed_at_once(tmp_path: Path) -> None:
+    """With no other request on its way to the committer, a read's act is committed at once,
+    whatever the linger."""
+    from api.accesslog import AccessLog, OnTheirWay
 
     url = f"sqlite:///{tmp_path / 'l.db'}"
     _setup(url)
     with Ledger(url) as led:
-        raw = {"jurisdiction": "lecheng", "kind": "incident", "act": "occurred", "at": "2024-03-05T10:00:00+08:00"}
-        acts = [
-            BatchValidator(led, jurisdiction="lecheng").validate(
-                raw | {"id": f"l-{i}", "case": f"L-{i}", "by": "p-sun", "unit": "u-fgj", "data": {"grade": "general"}}
-            )
-            for i in range(4)
-        ]
-        log = AccessLog(led, linger=1.0)
+        acts = _incident_acts(led, 1)
+        log = AccessLog(led, linger=5.0, on_their_way=OnTheirWay())
         t0 = time.monotonic()
+        log.record(acts)
+        assert log.groups == 1 and time.monotonic() - t0 < 2.0, "a lone read is not held back"
+        log.close()
+
+
+def test_a_read_waits_for_the_requests_on_their_way_and_shares_their_commit(tmp_path: Path) -> None:
+    """While another request is on its way (arrived, its act not yet handed over), the committer
+    waits for it, as PostgreSQL's commit_delay does: the reads share one commit, made the moment
+    the last one arrives at the committer."""
+    from api.accesslog import AccessLog, Answering, OnTheirWay
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    _setup(url)
+    with Ledger(url) as led:
+        acts = _incident_acts(led, 3)
+        way = OnTheirWay()
+        log = AccessLog(led, linger=30.0, on_their_way=way)
         log.record(acts[:1])
-        assert log.groups == 1 and time.monotonic() - t0 < 1.0, "a lone read is not held back"
-        log._last_group = 2  # as after two reads that came together
+        coming = Answering()
+        way.arrived(coming)
         with ThreadPoolExecutor(2) as pool:
             first = pool.submit(log.record, acts[1:2])
-            time.sleep(0.2)
+            time.sleep(0.3)
+            assert not first.done() and log.groups == 1, "the read waits for the request on its way"
             second = pool.submit(log.record, acts[2:3])
+            time.sleep(0.1)
+            t0 = time.monotonic()
+            way.left(coming)  # the request on its way has handed its act (or begun its answer)
             first.result(10), second.result(10)
+            assert time.monotonic() - t0 < 5.0
         assert log.groups == 2 and log.acts == 3, "the two reads shared one commit"
         log.close()
         assert {a.id for a in led.iter_acts("lecheng") if a.id.startswith("l-")} == {"l-0", "l-1", "l-2"}
+
+
+def test_the_wait_for_company_is_bounded_by_the_linger(tmp_path: Path) -> None:
+    """A request on its way that never brings an act holds a read back ``linger`` at most."""
+    from api.accesslog import AccessLog, Answering, OnTheirWay
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    _setup(url)
+    with Ledger(url) as led:
+        acts = _incident_acts(led, 1)
+        way = OnTheirWay()
+        way.arrived(Answering())  # arrives and never leaves
+        log = AccessLog(led, linger=0.4, on_their_way=way)
+        t0 = time.monotonic()
+        log.record(acts)
+        waited = time.monotonic() - t0
+        assert 0.35 <= waited < 5.0 and log.groups == 1
+        log.close()
 
 
 def test_an_audited_answer_is_sent_only_after_its_access_act_committed(served_db: tuple[str, str]) -> None:

@@ -42,3 +42,32 @@ def test_page_results_are_not_kept_while_the_views_are_behind(env: Env, monkeypa
     AuditProjection(s.ledger).run()  # what ledger follow does
     assert s.view_version(js) is not None
     assert s.views_position() == s.ledger.max_notification_id()
+
+
+def test_a_write_is_in_the_views_when_it_is_answered(env: Env) -> None:
+    """A writer's acts are caught up before its answer: whoever reads after it sees them."""
+    env.get("/violations")
+    s = env.services
+    assert env.post("/acts", json={"acts": LEAVE_FGJ}).status_code == 201
+    assert s._projection.position() == s.ledger.max_notification_id(), "caught up before the answer"
+
+
+def test_a_read_does_not_wait_for_a_catch_up_under_way(env: Env) -> None:
+    """While another request of the process catches the views up (or a what-if holds them), a
+    read waits a moment at most (READ_WAITS_FOR_CATCH_UP), then is answered from the views as
+    they are, with their lag in ``Ledger-Lag``."""
+    import time
+
+    from ledger.importer import Importer
+
+    env.get("/violations")
+    s = env.services
+    assert not Importer(s.ledger).import_raws(LEAVE_FGJ).rejected  # stored beside the API: views behind
+    with s.projection_paused():  # as a catch-up under way in another thread
+        t0 = time.monotonic()
+        r = env.get("/violations")
+        assert r.status_code == 200 and time.monotonic() - t0 < 10 * services_module.READ_WAITS_FOR_CATCH_UP
+        assert int(r.headers["Ledger-Lag"]) == len(LEAVE_FGJ)
+        assert r.json()["items"] == []
+    r = env.get("/violations")
+    assert r.headers["Ledger-Lag"] == "0" and {v["case"] for v in r.json()["items"]} == {"LEV-1"}
