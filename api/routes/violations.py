@@ -318,6 +318,7 @@ def _follow(s: Services, p: Principal, vid: str, action: str, body: FollowupIn |
         raise from_act_error(e) from e
     # appended on the version we read: a concurrent follow-up of the same violation is a 409
     [r] = s.ledger.append([a], on_conflict="raise", expected={vid: version})
+    s.caught_up()  # in the views before the answer: a reader after it sees the new status
     return {"violation": vid, "status": STATUS_AFTER[act_name], "followup_version": version + 1, "act": act_out(r.act)}
 
 

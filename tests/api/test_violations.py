@@ -229,3 +229,14 @@ def test_the_bulletin_lists_overdue_items_per_unit(env: Env) -> None:
         r = env.get("/bulletin", params={"month": bad})
         assert r.status_code == 422 and r.json()["error"]["field"] == "month", bad
     assert env.get("/bulletin").json()["error"]["field"] == "month"
+
+
+def test_a_follow_up_is_in_the_views_when_it_is_answered(env: Env) -> None:
+    """督查跟踪: the new status is in the views before the follow-up is answered — whoever reads
+    the list after it sees it, whatever other request is catching the views up meanwhile."""
+    seed(env)
+    v = vid(env, "LEV-PRIOR-APPROVAL", "LEV-1")
+    assert env.post(f"/violations/{v}/acknowledge", "supervisor", json={"note": "已转发"}).status_code == 201
+    s = env.services
+    assert s._projection.position() == s.ledger.max_notification_id(), "caught up before the answer"
+    assert s.statuses([v]) == {v: "acknowledged"}
