@@ -30,6 +30,7 @@ import psycopg
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg.sql import SQL, Identifier
 
 CHAIN_TABLE = "ledger_chain"
 CHAIN_COLUMNS = (
@@ -257,6 +258,10 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         self.chain_insert = f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) SELECT * FROM unnest({arrays})'
         # The events as four binary arrays: the library's array of composite values is dumped
         # as text, value by value, which costs more than the insert itself.
+        # The library's table lock statements and its NOTIFY, as one simple-protocol query
+        self.lock_and_notify = SQL("; ").join(
+            [*self.lock_table_statements, SQL("NOTIFY {0}").format(Identifier(self.channel_name))]
+        )
         self.events_insert = (
             f'INSERT INTO "{schema}"."{self.events_table_name}" (originator_id, originator_version, topic, state) '
             "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[])"
@@ -290,20 +295,22 @@ class _PostgresChainWriter(_CursorReader):
         self.curs = curs
 
     def insert(self, stored_events: Sequence[StoredEvent], chain_rows: Sequence[tuple[Any, ...]]) -> None:
+        """The chain rows, then as the library inserts: its table lock (notification ids in
+        commit order) and NOTIFY — sent as one round trip — then the events. No savepoint: an act
+        id stored already fails the transaction (:class:`IntegrityError`), which the ledger then
+        runs again, looking the ids up first (a savepoint and its release were two round trips
+        of every append, for a case that only a re-import meets)."""
         try:
-            with self.conn.transaction():  # a savepoint
-                self.recorder._insert_events(self.curs, stored_events, chain_rows=chain_rows)
-                # as the library inserts: LOCK TABLE (notification ids in commit order), NOTIFY, the events
-                self.recorder._lock_table(self.curs)
-                self.recorder._notify_channel(self.curs)
-                self.curs.execute(
-                    self.recorder.events_insert,
-                    [
-                        [e.originator_id for e in stored_events],
-                        [e.originator_version for e in stored_events],
-                        [e.topic for e in stored_events],
-                        [e.state for e in stored_events],
-                    ],
-                )
+            self.recorder._insert_events(self.curs, stored_events, chain_rows=chain_rows)
+            self.curs.execute(self.recorder.lock_and_notify)
+            self.curs.execute(
+                self.recorder.events_insert,
+                [
+                    [e.originator_id for e in stored_events],
+                    [e.originator_version for e in stored_events],
+                    [e.topic for e in stored_events],
+                    [e.state for e in stored_events],
+                ],
+            )
         except psycopg.IntegrityError as e:
             raise IntegrityError(str(e)) from e

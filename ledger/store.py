@@ -429,14 +429,16 @@ class Ledger:
         bodies = [codec.canonical(codec.body(a)) for a in batch]
         hashes = [hashlib.sha256(b).hexdigest() for b in bodies]
         # Imports first assume their acts are new (an id already stored fails the insert on the
-        # unique index, and the ids are then looked up in the same transaction): a lookup saved per batch.
+        # unique index, and the ids are then looked up — in the same transaction on SQLite, in the
+        # next attempt on PostgreSQL, where a failed statement ends the transaction): a lookup
+        # saved per batch.
         lookup = not (on_conflict == "retry" and id_conflicts == "report" and not expected)
         last_exc: Exception | None = None
         for _attempt in range(attempts):
             try:
                 with self.recorder.chain_transaction(j) as w:
                     results = self._append_locked(j, batch, bodies, hashes, w, lookup, expected, id_conflicts)
-            except IntegrityError as e:  # only a writer that bypasses the lock gets here
+            except IntegrityError as e:  # an id stored already (PostgreSQL), or a writer bypassing the lock
                 last_exc, lookup = e, True
                 continue
             except psycopg.errors.TransactionRollback as e:  # a deadlock or serialization failure: try again
@@ -520,7 +522,7 @@ class Ledger:
             try:
                 w.insert(stored, rows)
             except IntegrityError:
-                if lookup:
+                if lookup or self.is_postgres:  # PostgreSQL: the transaction is over; run again, ids looked up
                     raise
                 # an act id already stored: look the ids up and plan again, in the same transaction
                 return self._append_locked(j, batch, bodies, hashes, w, True, expected, id_conflicts)

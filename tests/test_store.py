@@ -101,6 +101,22 @@ def test_an_id_reused_with_different_content_is_rejected(db_url: str, clock: Fak
         assert [(e.line, e.field, e.code) for e in res.rejected] == [(1, "id", "id_conflict")]
 
 
+def test_a_batch_mixing_new_stored_and_reused_ids_stores_the_new_ones_once(db_url: str, clock: FakeClock) -> None:
+    """An import batch that meets an id stored already (the insert fails on the unique index)
+    is planned again with the ids looked up: the new acts are stored once, in order, the same
+    act again is a duplicate, the reused id with another body is rejected, and the chain holds."""
+    from ledger.integrity import verify
+
+    with open_county(db_url, clock) as ledger:
+        Importer(ledger).import_lines(lines(INCIDENT[0]))
+        other = dict(INCIDENT[0], at="2024-03-05T09:00:00+08:00")
+        res = Importer(ledger).import_lines(lines(INCIDENT[1], INCIDENT[0], other, INCIDENT[2]))
+        assert (res.imported, res.duplicate) == (2, 1)
+        assert [(e.line, e.code) for e in res.rejected] == [(3, "id_conflict")]
+        assert [a.id for a in ledger.case_history("lecheng", "INC-1")] == ["a-1", "a-2", "a-3"]
+        assert verify(ledger).ok
+
+
 def test_procedure_breaking_acts_are_stored_not_refused(db_url: str, clock: FakeClock) -> None:
     breaking = [
         # leave approved after departure
