@@ -723,35 +723,26 @@ class Ledger:
         return [(n.id, codec.decode(n.state)) for n in ns]
 
 
-_SQLITE_ERRORS: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] = (
-    (sqlite3.InterfaceError, InterfaceError),
-    (sqlite3.DataError, DataError),
-    (sqlite3.OperationalError, OperationalError),
-    (sqlite3.IntegrityError, IntegrityError),
-    (sqlite3.InternalError, InternalError),
-    (sqlite3.ProgrammingError, ProgrammingError),
-    (sqlite3.NotSupportedError, NotSupportedError),
-    (sqlite3.DatabaseError, DatabaseError),
-)
-
-
-_PG_ERRORS: tuple[tuple[type[psycopg.Error], type[PersistenceError]], ...] = (
-    (psycopg.InterfaceError, InterfaceError),
-    (psycopg.OperationalError, OperationalError),
-    (psycopg.DataError, DataError),
-    (psycopg.IntegrityError, IntegrityError),
-    (psycopg.InternalError, InternalError),
-    (psycopg.ProgrammingError, ProgrammingError),
-    (psycopg.NotSupportedError, NotSupportedError),
-    (psycopg.DatabaseError, DatabaseError),
+#: The DB-API error classes (PEP 249: the same names in sqlite3 and psycopg), the general one
+#: last, each with the eventsourcing library's class for it.
+_ERRORS: tuple[tuple[str, type[PersistenceError]], ...] = (
+    ("InterfaceError", InterfaceError),
+    ("DataError", DataError),
+    ("OperationalError", OperationalError),
+    ("IntegrityError", IntegrityError),
+    ("InternalError", InternalError),
+    ("ProgrammingError", ProgrammingError),
+    ("NotSupportedError", NotSupportedError),
+    ("DatabaseError", DatabaseError),
 )
 
 
 def _persistence_error(e: sqlite3.Error | psycopg.Error) -> PersistenceError:
     """A sqlite3 or psycopg error as the eventsourcing library's class for it (its recorders
     raise those)."""
-    for raw, ours in (*_SQLITE_ERRORS, *_PG_ERRORS):
-        if isinstance(e, raw):
+    driver: Any = sqlite3 if isinstance(e, sqlite3.Error) else psycopg
+    for name, ours in _ERRORS:
+        if isinstance(e, getattr(driver, name)):
             return ours(e)
     return PersistenceError(e)
 
