@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import datetime
@@ -139,28 +140,43 @@ VIEWS_LAG: ContextVar[dict[str, int] | None] = ContextVar("ledger_views_lag", de
 READ_WAITS_FOR_CATCH_UP = 0.25
 
 
-def _catch_up(
-    follower: AuditProjection | PartiesIndex,
-    lock: threading.Lock,
-    limit: int | None = None,
-    *,
-    wait: float | None = None,
-) -> int | None:
-    """Run a follower of the notification log to its end (the audit projection: at most ``limit``
-    acts); returns the acts gone over. ``wait``: seconds to wait at most for another thread of
-    this process running it (or holding it paused) — then None, nothing done; None: wait."""
-    if not lock.acquire(timeout=-1 if wait is None else wait):
-        return None
-    try:
-        for attempt in range(5):
-            try:
-                return follower.run(limit=limit) if isinstance(follower, AuditProjection) else follower.run()
-            except IntegrityError:  # another app's follower saved the same position first
-                if attempt == 4:
-                    raise
-    finally:
-        lock.release()
-    return 0  # pragma: no cover - the loop returns or raises
+class Runs:
+    """A follower of the log run by the requests of one process, one at a time (逐一追赶).
+
+    A request that waited while another ran it takes that run's result when the run began after
+    the request asked: what the run saw is at least as new as what the request would have seen
+    (each run is a quick look of one statement when there is nothing to judge, but a round trip
+    on PostgreSQL, and eight request threads queued for it one behind another)."""
+
+    def __init__(self, follower: AuditProjection | PartiesIndex) -> None:
+        self.follower = follower
+        self.lock = threading.Lock()
+        self._began = float("-inf")  # when the last run began (monotonic)
+        self._done = 0  # the acts it went over
+
+    def catch_up(self, limit: int | None = None, *, wait: float | None = None) -> int | None:
+        """Run the follower to the end of the log (the audit projection: at most ``limit`` acts);
+        returns the acts gone over. ``wait``: seconds to wait at most for another thread of this
+        process running it (or holding it paused) — then None, nothing done; None: wait."""
+        asked = time.monotonic()
+        if not self.lock.acquire(timeout=-1 if wait is None else wait):
+            return None
+        try:
+            if self._began >= asked:  # a run that began after this request asked: as new as its own
+                return self._done
+            began = time.monotonic()
+            for attempt in range(5):
+                try:
+                    f = self.follower
+                    done = f.run(limit=limit) if isinstance(f, AuditProjection) else f.run()
+                    break
+                except IntegrityError:  # another app's follower saved the same position first
+                    if attempt == 4:
+                        raise
+            self._began, self._done = began, done
+            return done
+        finally:
+            self.lock.release()
 
 
 async def services(request: Request) -> Services:
@@ -175,11 +191,11 @@ class Services:
         self.ledger = Ledger(db_url, clock=clock or utcnow)
         self.tokens = TokenStore(self.ledger)
         self._projection = AuditProjection(self.ledger)
-        self._proj_lock = threading.Lock()
+        self._proj_runs = Runs(self._projection)
         #: ``ledger follow`` processes keep the views (``LEDGER_FOLLOWERS``): requests only read them.
         self.followers = followers_configured()
         self._parties = PartiesIndex(self.ledger)
-        self._parties_lock = threading.Lock()
+        self._parties_runs = Runs(self._parties)
         self.access_log = AccessLog(self.ledger)
         #: Aggregates kept until what they read changes (the dashboard, list totals, bulletins).
         self.views = ViewCache()
@@ -211,7 +227,7 @@ class Services:
         if self.followers:
             lag = views_lag(self.ledger, self.followers)
         else:
-            done = _catch_up(self._projection, self._proj_lock, IN_REQUEST_ACTS, wait=wait)
+            done = self._proj_runs.catch_up(IN_REQUEST_ACTS, wait=wait)
             lag = self._projection.lag() if done is None or done >= IN_REQUEST_ACTS else 0
         seen = VIEWS_LAG.get()
         if seen is not None:
@@ -234,12 +250,12 @@ class Services:
     # ---- who may read which case (api/access.py) ------------------------------------------
     def parties(self) -> PartiesIndex:
         """The case-parties index, caught up with every act stored so far."""
-        _catch_up(self._parties, self._parties_lock)
+        self._parties_runs.catch_up()
         return self._parties
 
     def projection_paused(self) -> threading.Lock:
         """Held while nothing may run the projection (a what-if swaps pack registrations)."""
-        return self._proj_lock
+        return self._proj_runs.lock
 
     # ---- cases ----------------------------------------------------------------------------
     def find_case(self, case: str, jurisdiction: str | None, p: Principal) -> tuple[str, str]:

@@ -71,3 +71,43 @@ def test_a_read_does_not_wait_for_a_catch_up_under_way(env: Env) -> None:
         assert r.json()["items"] == []
     r = env.get("/violations")
     assert r.headers["Ledger-Lag"] == "0" and {v["case"] for v in r.json()["items"]} == {"LEV-1"}
+
+
+def test_requests_waiting_for_a_catch_up_take_a_run_that_began_after_they_asked() -> None:
+    """逐一追赶: three requests at once — the first runs the follower; of the two that waited, one
+    runs it again (the first run began before they asked) and the other takes that second run's
+    result: two runs, not three, and none older than its request."""
+    import threading
+    import time
+
+    from api.services import Runs
+
+    class Slow:
+        def __init__(self) -> None:
+            self.began: list[float] = []
+
+        def run(self) -> int:
+            self.began.append(time.monotonic())
+            time.sleep(0.3)
+            return 7
+
+    follower = Slow()
+    runs = Runs(follower)  # type: ignore[arg-type]
+    asked: dict[str, float] = {}
+    got: dict[str, int | None] = {}
+
+    def request(name: str) -> None:
+        asked[name] = time.monotonic()
+        got[name] = runs.catch_up()
+
+    first = threading.Thread(target=request, args=("first",))
+    first.start()
+    time.sleep(0.1)
+    later = [threading.Thread(target=request, args=(n,)) for n in ("b", "c")]
+    for t in later:
+        t.start()
+    for t in (first, *later):
+        t.join(10)
+    assert len(follower.began) == 2, "the two that waited shared one run"
+    assert got == {"first": 7, "b": 7, "c": 7}
+    assert all(follower.began[-1] >= asked[n] for n in ("b", "c")), "no request got a run older than itself"
