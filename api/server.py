@@ -82,12 +82,7 @@ def postgres_pool_and_threads(per_worker: int, threads: int) -> tuple[int, int]:
 
 
 def _postgres(url: str | None) -> Any:
-    import psycopg
-
-    cfg = resolve_db(url)
-    return psycopg.connect(
-        host=cfg.host, port=cfg.port, dbname=cfg.dbname, user=cfg.user, password=cfg.password or None, autocommit=True
-    )
+    return resolve_db(url).pg_connect()
 
 
 def _max_connections(url: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_DB = "ledger.db"
@@ -24,6 +25,22 @@ class DbConfig:
     user: str = "postgres"
     password: str = ""
     schema: str = "public"
+
+    def pg_connect(self, **options: Any) -> Any:
+        """A new PostgreSQL connection of its own to this database, in autocommit mode
+        (``options``: psycopg's, e.g. ``row_factory``); the caller closes it."""
+        import psycopg
+
+        return psycopg.connect(
+            dbname=self.dbname,
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or os.environ.get("PGPASSWORD") or None,
+            autocommit=True,
+            connect_timeout=5,
+            **options,
+        )
 
     @property
     def url(self) -> str:

@@ -256,12 +256,12 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         )
         arrays = ",".join(f"%b::{t}[]" for t in types)  # %b: binary parameters, no text-array quoting
         self.chain_insert = f'INSERT INTO "{schema}".{CHAIN_TABLE} ({cols}) SELECT * FROM unnest({arrays})'
-        # The events as four binary arrays: the library's array of composite values is dumped
-        # as text, value by value, which costs more than the insert itself.
         # The library's table lock statements and its NOTIFY, as one simple-protocol query
         self.lock_and_notify = SQL("; ").join(
             [*self.lock_table_statements, SQL("NOTIFY {0}").format(Identifier(self.channel_name))]
         )
+        # The events as four binary arrays: the library's array of composite values is dumped
+        # as text, value by value, which costs more than the insert itself.
         self.events_insert = (
             f'INSERT INTO "{schema}"."{self.events_table_name}" (originator_id, originator_version, topic, state) '
             "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[])"

@@ -179,9 +179,9 @@ class Ledger:
         return u if self.is_postgres else u.hex
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        """The rows of one read-only statement. On PostgreSQL one round trip on a pooled
-        connection in autocommit mode (a statement is its own snapshot), not BEGIN, the
-        statement and ROLLBACK — three round trips a read."""
+        """The rows of one read-only statement, on this thread's read connection in autocommit
+        mode (a statement is its own snapshot): one round trip on PostgreSQL, not a pool
+        checkout with BEGIN, the statement and ROLLBACK."""
         if self.is_postgres:
             conn = self._pg_reader()
             try:
@@ -202,24 +202,9 @@ class Ledger:
         prepared on the server (psycopg's ``prepare_threshold``)."""
         conn: psycopg.Connection[Any] | None = getattr(self._readers, "conn", None)
         if conn is None or conn.closed:
-            conn = self.pg_connection(row_factory=dict_row)
+            conn = self.config.pg_connect(row_factory=dict_row)
             self._keep_reader(conn)
         return conn
-
-    def pg_connection(self, **options: Any) -> psycopg.Connection[Any]:
-        """A new connection of its own to this ledger's PostgreSQL database, in autocommit mode
-        (``options``: psycopg's, e.g. ``row_factory``); the caller closes it."""
-        cfg = self.config
-        return psycopg.connect(
-            dbname=cfg.dbname,
-            host=cfg.host,
-            port=cfg.port,
-            user=cfg.user,
-            password=cfg.password or os.environ.get("PGPASSWORD") or None,
-            autocommit=True,
-            connect_timeout=5,
-            **options,
-        )
 
     def _keep_reader(self, conn: Any) -> None:
         """Remember this thread's read connection (closing those of threads that have ended:

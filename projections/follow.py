@@ -112,6 +112,6 @@ def follow(
 
 
 def _listen(ledger: Ledger) -> Any:
-    conn = ledger.pg_connection()
+    conn = ledger.config.pg_connect()
     conn.execute(f"LISTEN {CHANNEL}")
     return conn
