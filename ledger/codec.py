@@ -11,7 +11,7 @@ import functools
 import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from eventsourcing.persistence import StoredEvent
@@ -47,6 +47,25 @@ def body(a: Act) -> dict[str, Any]:
 def body_hash(a: Act) -> str:
     """Hash of the act as filed (without recorded time): same id + same body = duplicate."""
     return hashlib.sha256(canonical(body(a))).hexdigest()
+
+
+class Encoded(NamedTuple):
+    """An act ready for the chain (待入链): the fields the chain index keeps, and its canonical
+    body with that body's hash. Plain values, so a validating process can hand it over cheaply."""
+
+    id: str
+    case: str
+    kind: str
+    act: str
+    at_us: int
+    body: bytes
+    body_hash: str
+
+
+def encode(a: Act) -> Encoded:
+    """An act's :class:`Encoded` form (its body as :func:`canonical` JSON, hashed)."""
+    b = canonical(a.to_contract())
+    return Encoded(a.id, a.case, a.kind, a.act, micros(a.at), b, hashlib.sha256(b).hexdigest())
 
 
 def encode_stored(a: Act) -> bytes:

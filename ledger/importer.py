@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,25 @@ def _loads(line: str) -> Any:
     return obj
 
 
+def _counted(lines: TextIO, progress_bytes: Callable[[int], None] | None) -> Iterator[str] | TextIO:
+    """The lines, telling ``progress_bytes`` how many bytes were read, every 64 KiB and at the end."""
+    if progress_bytes is None:
+        return lines
+
+    def each() -> Iterator[str]:
+        read = 0
+        for line in lines:
+            read += len(line.encode("utf-8", "surrogateescape"))
+            if read >= 65536:
+                progress_bytes(read)
+                read = 0
+            yield line
+        if read:
+            progress_bytes(read)
+
+    return each()
+
+
 def _open_text(path: Path) -> TextIO:
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8", errors="surrogateescape")
@@ -127,26 +147,53 @@ class Importer:
         progress: Progress | None = None,
         keep_stored: bool = False,
         allow_clock_acts: bool = False,
+        parallel: bool | None = None,
     ) -> None:
         self.ledger = ledger
         self.validator = BatchValidator(ledger, jurisdiction=jurisdiction, allow_clock_acts=allow_clock_acts)
         self.batch = batch
         self.progress = progress
         self.keep_stored = keep_stored
+        #: Validate a large act log in a process of its own (:mod:`ledger.parallel_import`):
+        #: ``None`` decides by the file's size and the machine's cores.
+        self.parallel = parallel
 
-    def import_path(self, path: str | Path) -> ImportResult:
+    def import_path(self, path: str | Path, *, progress_bytes: Callable[[int], None] | None = None) -> ImportResult:
+        """An org chart or an act log file (``progress_bytes``: told the bytes of the act log read)."""
         p = Path(path)
         name = p.name.lower().removesuffix(".gz")
         if name.endswith((".yaml", ".yml", ".json")):
             return self.import_org(p)
         if name.endswith(".jsonl"):
+            if self._in_parallel(p):
+                from ledger.parallel_import import import_file
+
+                res = import_file(self, p, str(p), progress_bytes)
+                # what this process's validator remembers of cases and charts is older than the store now
+                self.validator = BatchValidator(
+                    self.ledger,
+                    jurisdiction=self.validator.default_jurisdiction,
+                    allow_clock_acts=self.validator.allow_clock_acts,
+                )
+                if res.imported >= ANALYZE_AFTER:
+                    self.ledger.analyze()
+                return res
             with _open_text(p) as fh:
-                return self.import_lines(fh, source=str(p))
+                return self.import_lines(_counted(fh, progress_bytes), source=str(p))
         raise LedgerError(
             f"不支持的文件类型: {p.name}（支持 .yaml/.yml/.json 组织机构文件、.jsonl 行为日志）",
             f"unsupported file type: {p.name} (.yaml/.yml/.json org chart, .jsonl act log)",
             code="unsupported_file",
         )
+
+    def _in_parallel(self, path: Path) -> bool:
+        if self.keep_stored:  # the acts stored are wanted back as objects: one process
+            return False
+        if self.parallel is not None:
+            return self.parallel
+        from ledger.parallel_import import MIN_BYTES
+
+        return (os.cpu_count() or 1) > 1 and path.stat().st_size >= MIN_BYTES
 
     def import_org(self, path: Path) -> ImportResult:
         with _open_text(path) as fh:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import sqlite3
 import threading
@@ -381,7 +380,7 @@ class Ledger:
         expected: dict[str, int] | None = None,
         id_conflicts: str = "raise",
     ) -> list[Appended]:
-        """Append validated acts in one transaction per jurisdiction.
+        """Append validated acts in one transaction per jurisdiction; the outcomes in the acts' order.
 
         Idempotent by act id: an act whose id is already stored with the same body is a
         ``duplicate`` and stored once. Each stored act gets the next version of its case,
@@ -389,30 +388,39 @@ class Ledger:
         ``on_conflict="raise"`` raises :class:`WriteConflictError` when another writer appended
         to one of the same cases meanwhile; otherwise the batch is retried on the new heads.
         """
-        by_j: dict[str, list[Act]] = defaultdict(list)
-        for a in acts:
-            by_j[a.jurisdiction].append(a)
-        out: list[Appended] = []
-        for j, batch in by_j.items():
-            out.extend(self._append_jurisdiction(j, batch, on_conflict, attempts, expected, id_conflicts))
-        return out
+        by_j: dict[str, list[int]] = defaultdict(list)
+        for i, a in enumerate(acts):
+            by_j[a.jurisdiction].append(i)
+        out: list[Appended | None] = [None] * len(acts)
+        for j, idx in by_j.items():
+            items = [codec.encode(acts[i]) for i in idx]
+            recorded, outcomes = self._append_jurisdiction(j, items, on_conflict, attempts, expected, id_conflicts)
+            for i, (status, seq) in zip(idx, outcomes, strict=True):
+                out[i] = Appended(acts[i], status, recorded if seq is not None else None, seq)
+        return [a for a in out if a is not None]
+
+    def append_encoded(
+        self, jurisdiction: str, items: Sequence[codec.Encoded]
+    ) -> tuple[datetime, list[tuple[str, int | None]]]:
+        """Append acts already encoded (:func:`ledger.codec.encode`, e.g. by a validating process)
+        to one jurisdiction, as an import does: an id stored with another body is a ``conflict``,
+        not an error. Returns the recorded time and, per item, its status and seq."""
+        return self._append_jurisdiction(jurisdiction, list(items), "retry", 8, None, "report")
 
     def _append_jurisdiction(
         self,
         j: str,
-        batch: list[Act],
+        items: list[codec.Encoded],
         on_conflict: str,
         attempts: int,
         expected: dict[str, int] | None,
         id_conflicts: str = "raise",
-    ) -> list[Appended]:
+    ) -> tuple[datetime, list[tuple[str, int | None]]]:
         """One jurisdiction's batch, read and written in one transaction that holds its chain's
         write lock (:meth:`~ledger.recorders.LedgerSQLiteRecorder.chain_transaction`): the head,
         case versions and stored ids read in it are still current when the batch is inserted, so
         concurrent writers neither fail nor fork the chain. ``expected`` versions that are not the
         current ones are a :class:`WriteConflictError`."""
-        bodies = [codec.canonical(codec.body(a)) for a in batch]
-        hashes = [hashlib.sha256(b).hexdigest() for b in bodies]
         # Imports first assume their acts are new (an id already stored fails the insert on the
         # unique index, and the ids are then looked up — in the same transaction on SQLite, in the
         # next attempt on PostgreSQL, where a failed statement ends the transaction): a lookup
@@ -422,17 +430,17 @@ class Ledger:
         for _attempt in range(attempts):
             try:
                 with self.recorder.chain_transaction(j) as w:
-                    results = self._append_locked(j, batch, bodies, hashes, w, lookup, expected, id_conflicts)
+                    recorded, outcomes = self._append_locked(j, items, w, lookup, expected, id_conflicts)
             except IntegrityError as e:  # an id stored already (PostgreSQL), or a writer bypassing the lock
                 last_exc, lookup = e, True
                 continue
             except psycopg.errors.TransactionRollback as e:  # a deadlock or serialization failure: try again
                 last_exc = e
                 continue
-            if any(r.filed.kind == ORG_KIND and r.status == "stored" for r in results):
+            if any(it.kind == ORG_KIND and o[0] == "stored" for it, o in zip(items, outcomes, strict=True)):
                 with self._lock:
                     self._orgs.pop(j, None)
-            return results
+            return recorded, outcomes
         raise LedgerError(
             "写入多次冲突，未保存", f"could not append after {attempts} attempts: {last_exc}", code="write_conflict"
         )
@@ -440,19 +448,17 @@ class Ledger:
     def _append_locked(
         self,
         j: str,
-        batch: list[Act],
-        bodies: list[bytes],
-        hashes: list[str],
+        items: list[codec.Encoded],
         w: ChainWriter,
         lookup: bool,
         expected: dict[str, int] | None,
         id_conflicts: str,
-    ) -> list[Appended]:
+    ) -> tuple[datetime, list[tuple[str, int | None]]]:
         def q(statement: str, params: Sequence[Any] = ()) -> list[Any]:
             return w.query(self.sql(statement), params)
 
-        existing = self.existing_ids(j, (a.id for a in batch), q=q) if lookup else {}
-        versions = {c: v for c, (v, _k) in self.case_versions(j, (a.case for a in batch), q=q).items()}
+        existing = self.existing_ids(j, (it.id for it in items), q=q) if lookup else {}
+        versions = {c: v for c, (v, _k) in self.case_versions(j, (it.case for it in items), q=q).items()}
         seq, prev = self.head(j, q=q)
         recorded = self.clock()
         recorded_us = codec.micros(recorded)
@@ -460,49 +466,45 @@ class Ledger:
         streams: dict[str, tuple[UUID, Any, bytes]] = {}  # case → stream, as stored, as hashed
         stored: list[StoredEvent] = []
         rows: list[tuple[Any, ...]] = []
-        results: list[Appended] = []
+        outcomes: list[tuple[str, int | None]] = []
         seen: dict[str, str] = {}
-        micros, stored_bytes, content_hash, link_hash = (
-            codec.micros,
-            codec.stored_bytes,
-            codec.content_hash_of,
-            codec.link_hash,
-        )
-        for a, bbytes, bh in zip(batch, bodies, hashes, strict=True):
-            known = existing.get(a.id) or seen.get(a.id)
+        stored_bytes, content_hash, link_hash = codec.stored_bytes, codec.content_hash_of, codec.link_hash
+        for it in items:
+            bh = it.body_hash
+            known = existing.get(it.id) or seen.get(it.id)
             if known is not None:
                 if known != bh:
                     if id_conflicts == "report":
-                        results.append(Appended(a, "conflict"))
+                        outcomes.append(("conflict", None))
                         continue
                     raise LedgerError(
-                        f"行为编号 {a.id} 已存在且内容不同",
-                        f"act id '{a.id}' is already stored with different content",
+                        f"行为编号 {it.id} 已存在且内容不同",
+                        f"act id '{it.id}' is already stored with different content",
                         code="id_conflict",
                     )
-                results.append(Appended(a, "duplicate"))
+                outcomes.append(("duplicate", None))
                 continue
-            case = a.case
+            case = it.case
             s = streams.get(case)
             if s is None:
                 if expected and case in expected and versions.get(case, 0) != expected[case]:
                     raise WriteConflictError(case)
                 stream = codec.case_stream(j, case)
                 s = streams[case] = (stream, self.oid(stream), str(stream).encode())
-            seen[a.id] = bh
+            seen[it.id] = bh
             seq += 1
             version = versions.get(case, 0) + 1
             versions[case] = version
-            topic = f"act:{a.kind}.{a.act}"
-            state = stored_bytes(bbytes, recorded_text, seq)
+            topic = f"act:{it.kind}.{it.act}"
+            state = stored_bytes(it.body, recorded_text, seq)
             content = content_hash(s[2], version, topic, state)
             link = link_hash(j, seq, content, prev)
             rows.append(
-                (j, seq, a.id, case, a.kind, a.act, micros(a.at), recorded_us, s[1], version, bh, content, prev, link)
+                (j, seq, it.id, case, it.kind, it.act, it.at_us, recorded_us, s[1], version, bh, content, prev, link)
             )
             prev = link
             stored.append(StoredEvent(s[0], version, topic, state))
-            results.append(Appended(a, "stored", recorded, seq))
+            outcomes.append(("stored", seq))
         if stored:
             try:
                 w.insert(stored, rows)
@@ -510,8 +512,8 @@ class Ledger:
                 if lookup or self.is_postgres:  # PostgreSQL: the transaction is over; run again, ids looked up
                     raise
                 # an act id already stored: look the ids up and plan again, in the same transaction
-                return self._append_locked(j, batch, bodies, hashes, w, True, expected, id_conflicts)
-        return results
+                return self._append_locked(j, items, w, True, expected, id_conflicts)
+        return recorded, outcomes
 
     # ---- reading ----------------------------------------------------------------------
     def case_history(

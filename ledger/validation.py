@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -83,6 +84,7 @@ class BatchValidator:
         self._orgs: dict[str, OrgChart] = dict(orgs or {})  # read already by the caller, else from the ledger
         self._kinds: dict[tuple[str, str], str] = {}
         self._ids: dict[str, dict[str, str]] = {}  # accepted, not yet stored: act id → case
+        self._handed: deque[dict[str, dict[str, str]]] = deque()  # handed to a writer, maybe not stored yet
         self._units: dict[str, list[str]] | None = None
         self._absent: set[tuple[str, str]] = set()
         self._refs: dict[str, OrgRefs] = {}
@@ -214,9 +216,30 @@ class BatchValidator:
     def batch_stored(self) -> None:
         """The accepted acts are stored now: forget their ids (the store answers from here on)."""
         self._ids.clear()
+        self._handed.clear()
         self._pending.clear()
         if self.guard is not None:
             self.guard.forget()
+
+    def batch_handed_over(self, in_flight: int) -> None:
+        """The accepted acts went to a writer that stores them while this validator goes on (an
+        import validating in a process of its own, :mod:`ledger.parallel_import`): their ids are
+        still answered from here until ``in_flight`` later batches were handed over — by then the
+        writer has stored them and the store answers."""
+        self._handed.append(self._ids)
+        self._ids = {}
+        while len(self._handed) > in_flight:
+            self._handed.popleft()
+
+    def _accepted_case(self, j: str, act_id: str) -> str | None:
+        """The case of an act accepted and not yet stored, by its id."""
+        case = self._ids.get(j, {}).get(act_id)
+        if case is None:
+            for ids in reversed(self._handed):
+                case = ids.get(j, {}).get(act_id)
+                if case is not None:
+                    break
+        return case
 
     def forget(self, jurisdiction: str) -> None:
         """Drop what is cached of a jurisdiction (after its org chart changed in the store)."""
@@ -271,7 +294,7 @@ class BatchValidator:
     def _check_correction(self, act: Act) -> None:
         target = act.get("of")
         j = act.jurisdiction
-        if self._ids.get(j, {}).get(target) == act.case:
+        if self._accepted_case(j, target) == act.case:
             return
         found = [a for a in self.ledger.case_history(j, act.case) if a.id == target]
         if not found:

@@ -93,8 +93,10 @@ class RateColumn(TextColumn):
         return Text(f"{speed:,.0f}/s" if speed else "")
 
 
-def _progress(total: int | None, label: str, *, force: bool = False) -> Progress | None:
-    """A progress bar on stderr (rows done, rate, time left) when it is a terminal, or ``force``."""
+def _progress(total: int | None, label: str, *, force: bool = False, auto_refresh: bool = True) -> Progress | None:
+    """A progress bar on stderr (rows done, rate, time left) when it is a terminal, or ``force``.
+    ``auto_refresh=False``: drawn when the caller refreshes it, with no thread of its own (an
+    import forks its validator only from a process of one thread)."""
     if not (force or err.is_terminal):
         return None
     return Progress(
@@ -107,6 +109,7 @@ def _progress(total: int | None, label: str, *, force: bool = False) -> Progress
         TimeRemainingColumn(),
         console=err,
         transient=not force,
+        auto_refresh=auto_refresh,
     )
 
 

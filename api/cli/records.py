@@ -74,7 +74,7 @@ def import_cmd(
             if not p.exists():
                 raise _fail(LedgerError(f"文件不存在: {p}", f"no such file: {p}", code="no_file"))
             size = p.stat().st_size
-            bar = _progress(size, f"{p.name}")
+            bar = _progress(size, f"{p.name}", auto_refresh=False)
             importer = Importer(ledger, jurisdiction=jurisdiction)
             if mapping is not None:  # a CSV/XES process log with a column mapping
                 if not mapping.exists():
@@ -91,15 +91,14 @@ def import_cmd(
             elif bar is None or not p.name.endswith(".jsonl"):
                 res = importer.import_path(p)
             else:
-                with bar, p.open(encoding="utf-8", errors="surrogateescape") as fh:
+                with bar:
                     task = bar.add_task(p.name, total=size)
+                    bar.refresh()
 
-                    def lines(fh: Any = fh, task: Any = task, bar: Progress = bar) -> Any:
-                        for line in fh:
-                            bar.advance(task, len(line.encode()))
-                            yield line
+                    def read(n: int, task: Any = task, bar: Progress = bar) -> None:
+                        bar.update(task, advance=n, refresh=True)
 
-                    res = importer.import_lines(lines(), source=str(p))
+                    res = importer.import_path(p, progress_bytes=read)
             for bad in res.rejected:
                 err.print(
                     f"[yellow]{bad.source}:{bad.line}[/yellow] {bad.field or '-'}: {_msg(bad.message_zh, bad.message_en)}"

@@ -177,6 +177,51 @@ def test_an_import_killed_mid_run_completes_on_a_second_run_without_doubling(cou
     _assert_intact(county)
 
 
+def _group(pgid: int) -> list[int]:
+    """The live processes of a process group (from /proc; a zombie is not alive)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(int(d.name))
+    return out
+
+
+def test_the_validator_of_an_import_killed_alone_ends_by_itself(county: str, tmp_path: Path) -> None:
+    """A large act log is validated in a process of its own; ``kill -9`` of the importing
+    process alone (not its group) leaves no validator behind, and a second run completes."""
+    n = 15000
+    path = _write(tmp_path / "acts.jsonl", _acts(0, n))
+    org = _org_acts(county)
+    proc = _cli(county, "import", str(path))
+    deadline = time.monotonic() + 60
+    with Ledger(county) as led:
+        while led.count(J) - org < 1000 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert len(_group(proc.pid)) >= 2, "the import runs no validator process"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _group(proc.pid)
+    if left:
+        os.killpg(proc.pid, signal.SIGKILL)
+    assert not left, f"the validator {left} outlived its importer"
+    rc, out = _run(county, "import", str(path))
+    assert rc == 0, out
+    ids = _stored_ids(county)
+    assert len(ids) == len(set(ids)) == n + org
+    _assert_intact(county)
+
+
 # ---- opening ----------------------------------------------------------------------------------
 _OPEN = """
 import sys, time
