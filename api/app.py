@@ -25,6 +25,7 @@ from api.models import ActBatchIn, ActIn
 from api.routes import acts, cases, integrity, packs, rules, violations
 from api.services import VIEWS_LAG, Services, refuse_nul
 from api.ui import create_ui
+from ledger.store import READ_SCOPE
 from ledger.validation import env_size
 
 DESCRIPTION = """程序合规账本 — the compliance ledger's API.
@@ -80,11 +81,14 @@ class TooLargeAsJSON(HTTPLayer):
 
 class LagHeader(HTTPLayer):
     """Sends ``Ledger-Lag: <acts>`` — how many stored acts the audit views do not reflect yet —
-    on every response that read them (视图滞后)."""
+    on every response that read them (视图滞后). A request is one read scope of the ledger
+    (:meth:`~ledger.store.Ledger.read_scope`: its jurisdictions and org versions read once), and
+    catches the views up once for its reads."""
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen: dict[str, int] = {}
         token = VIEWS_LAG.set(seen)
+        reads = READ_SCOPE.set({})
 
         async def send_lag(message: Message) -> None:
             if message["type"] == "http.response.start" and "lag" in seen:
@@ -94,6 +98,7 @@ class LagHeader(HTTPLayer):
         try:
             await self.app(scope, receive, send_lag)
         finally:
+            READ_SCOPE.reset(reads)
             VIEWS_LAG.reset(token)
 
 

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,9 @@ DDL_LOCK = "SELECT pg_advisory_lock(hashtext('ledger_ddl'))"
 DDL_UNLOCK = "SELECT pg_advisory_unlock(hashtext('ledger_ddl'))"
 
 Query = Callable[[str, Sequence[Any]], list[Any]]
+
+#: The reads of one scope (:meth:`Ledger.read_scope`): ledger → its jurisdictions' org versions.
+READ_SCOPE: ContextVar[dict[int, dict[str, int]] | None] = ContextVar("ledger_read_scope", default=None)
 
 
 class WriteConflictError(LedgerError):
@@ -257,9 +261,35 @@ class Ledger:
 
     # ---- what is there --------------------------------------------------------------
     def jurisdictions(self) -> list[str]:
-        # every jurisdiction starts with its org acts: the (kind, jurisdiction) index answers this
-        rows = self.query(f"SELECT DISTINCT jurisdiction FROM {self.t_chain} WHERE kind='org' ORDER BY jurisdiction")
-        return [r[0] if not isinstance(r, dict) else r["jurisdiction"] for r in rows]
+        """Every jurisdiction of the ledger, sorted (each starts with its org acts)."""
+        return sorted(self._org_versions())
+
+    def _org_versions(self) -> dict[str, int]:
+        """Each jurisdiction's org case version (its org acts so far), in one statement; within a
+        :meth:`read_scope`, read once."""
+        scope = READ_SCOPE.get()
+        if scope is not None and (seen := scope.get(id(self))) is not None:
+            return seen
+        # the (kind, jurisdiction) index finds the org rows; the org case is a jurisdiction's only org case
+        rows = self.query(
+            f"SELECT jurisdiction, MAX(originator_version) AS v FROM {self.t_chain} WHERE kind='org' "
+            "GROUP BY jurisdiction"
+        )
+        versions = {str(_col(r, "jurisdiction", 0)): int(_col(r, "v", 1)) for r in rows}
+        if scope is not None:
+            scope[id(self)] = versions
+        return versions
+
+    @contextlib.contextmanager
+    def read_scope(self) -> Iterator[None]:
+        """Within it (one API request, say), the jurisdictions and their org charts' versions are
+        read once — the first time they are asked for — instead of by every read that needs them.
+        An append of this ledger within the scope forgets them (read again when next asked)."""
+        token = READ_SCOPE.set({})
+        try:
+            yield
+        finally:
+            READ_SCOPE.reset(token)
 
     def count(self, jurisdiction: str | None = None) -> int:
         if jurisdiction is None:
@@ -348,10 +378,14 @@ class Ledger:
     def org(self, jurisdiction: str) -> OrgChart:
         """The jurisdiction's org chart from its org acts (cached until one is added)."""
         stream = codec.case_stream(jurisdiction, org_case(jurisdiction))
-        (row,) = self.query(
-            f"SELECT MAX(originator_version) FROM {self.t_events} WHERE originator_id=?", [self.oid(stream)]
-        )
-        version = int(_values(row)[0] or 0)
+        scope = READ_SCOPE.get()
+        if scope is not None:  # one request: the versions of every jurisdiction's org case, read once
+            version = self._org_versions().get(jurisdiction, 0)
+        else:
+            (row,) = self.query(
+                f"SELECT MAX(originator_version) FROM {self.t_events} WHERE originator_id=?", [self.oid(stream)]
+            )
+            version = int(_values(row)[0] or 0)
         with self._lock:
             cached = self._orgs.get(jurisdiction)
             if cached and cached[0] == version:
@@ -440,6 +474,9 @@ class Ledger:
             if any(it.kind == ORG_KIND and o[0] == "stored" for it, o in zip(items, outcomes, strict=True)):
                 with self._lock:
                     self._orgs.pop(j, None)
+                scope = READ_SCOPE.get()
+                if scope is not None:
+                    scope.pop(id(self), None)
             return recorded, outcomes
         raise LedgerError(
             "写入多次冲突，未保存", f"could not append after {attempts} attempts: {last_exc}", code="write_conflict"
