@@ -44,7 +44,7 @@ from psycopg.rows import dict_row
 from domain.acts import Act
 from domain.errors import LedgerError
 from domain.org import OrgChart
-from domain.system_cases import org_case
+from domain.system_cases import ORG_PREFIX, org_case
 from domain.timeutil import format_datetime, utcnow
 from ledger import codec
 from ledger.config import DbConfig, resolve_db
@@ -270,10 +270,14 @@ class Ledger:
         scope = READ_SCOPE.get()
         if scope is not None and (seen := scope.get(id(self))) is not None:
             return seen
-        # the (kind, jurisdiction) index finds the org rows; the org case is a jurisdiction's only org case
+        # the jurisdictions from the (kind, jurisdiction) index, each one's org case version from
+        # the (jurisdiction, case_id, originator_version) index: index-only, a probe a jurisdiction
         rows = self.query(
-            f"SELECT jurisdiction, MAX(originator_version) AS v FROM {self.t_chain} WHERE kind='org' "
-            "GROUP BY jurisdiction"
+            f"SELECT j.jurisdiction, (SELECT c.originator_version FROM {self.t_chain} c "
+            "WHERE c.jurisdiction=j.jurisdiction AND c.case_id=? || j.jurisdiction "
+            "ORDER BY c.originator_version DESC LIMIT 1) AS v "
+            f"FROM (SELECT DISTINCT jurisdiction FROM {self.t_chain} WHERE kind='org') j",
+            [ORG_PREFIX],
         )
         versions = {str(_col(r, "jurisdiction", 0)): int(_col(r, "v", 1)) for r in rows}
         if scope is not None:

@@ -280,6 +280,10 @@ class AuditProjection:
         self._tracked: int | None = None
         #: jurisdictions pending to be judged whole (known from the pending table; None: not read yet)
         self._whole: set[str] | None = None
+        #: what the quick look before this run saw: the log's head and the marks pending (None: no look)
+        self._looked: tuple[int, int] | None = None
+        #: a batch of this run marked work to settle (jurisdiction-wide rules, a whole jurisdiction)
+        self._marked = False
 
     def _drop_views_without_state(self) -> None:
         """Views written before violations had a ``state`` are dropped, to be rebuilt on the next run."""
@@ -342,8 +346,9 @@ class AuditProjection:
         skipped = self._skip_reads()
         if skipped is not None:
             return skipped
+        looked, self._looked = self._looked, None  # (head, pending marks) of the quick look just made
         start = self.position()
-        head = self.ledger.max_notification_id()
+        head = looked[0] if looked else self.ledger.max_notification_id()
         behind = head - start
         if limit is None and behind >= BULK_MIN and behind > head // 2:
             if self.partition is None:
@@ -355,16 +360,26 @@ class AuditProjection:
             self.settle()
             return behind
         done = 0
-        self.settle()
+        if looked is None or looked[1]:
+            self.settle()
+        else:  # the quick look saw no marks: nothing to settle first, no jurisdiction to judge whole
+            self._whole = set()
+        self._marked = False
+        position = start
         while limit is None or done < limit:
-            notes = self.ledger.notifications(self.position() + 1, batch if limit is None else min(batch, limit - done))
+            want = batch if limit is None else min(batch, limit - done)
+            notes = self.ledger.notifications(position + 1, want)
             if not notes:
                 break
             self.process(notes)
             done += len(notes)
             if progress:
                 progress(len(notes))
-        self.settle()
+            if len(notes) < want:  # the end of the log as it was read: no need to look again
+                break
+            position = self.position()
+        if self._marked or looked is None or looked[1]:
+            self.settle()
         return done
 
     def _skip_reads(self) -> int | None:
@@ -380,13 +395,17 @@ class AuditProjection:
             known, UNVIEWED_KINDS, (f"SELECT COUNT(*) FROM {self.t_p} WHERE application_name=?", [self.name])
         )
         if pending:
+            self._looked = (head, int(pending))
             return None
         upto = head if nxt is None else nxt - 1
         if upto > known:
             self._seen = upto
             if upto - (self._tracked or 0) >= UNTRACKED_MAX:
                 self.save_position()
-        return head - known if nxt is None else None
+        if nxt is not None:
+            self._looked = (head, 0)
+            return None
+        return head - known
 
     def process(self, notes: Sequence[tuple[int, Any]]) -> None:
         """Judge the cases one batch of notifications touched, and save them with the tracking
@@ -412,6 +431,7 @@ class AuditProjection:
             if last - (self._tracked if self._tracked is not None else self.tracked()) >= UNTRACKED_MAX:
                 self.save_position()
             return
+        self._marked = self._marked or bool(marks)
         judged = Judged()
         if self._whole is None:
             self._whole = {j for j, what, _upto in self.pending() if what == "all"}

@@ -7,6 +7,7 @@ eventsourcing library's error classes, as the library's own reads do. Both backe
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from eventsourcing.persistence import OperationalError, ProgrammingError
@@ -187,3 +188,53 @@ def test_an_audited_read_reads_the_org_chart_once_and_looks_up_no_case_kind(
         )
         assert [(a.kind, a.case) for a in acts] == [("access", "ACCESS-p-chen-2024-05-06")]
         assert calls == ["org"]
+
+
+def test_a_catch_up_over_one_act_reads_the_log_once_and_settles_only_what_it_marked(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the quick look, a catch-up over one new act reads its position once and the log
+    once (fewer acts than a batch: the end of the log), and does not look for marks to settle
+    when the quick look saw none and its batch made none — on PostgreSQL each was a round trip
+    of every write's answer. A jurisdiction-kind act marks its rules, which are settled in the
+    same run."""
+    with Ledger(db_url) as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        views = AuditProjection(ledger)
+        views.run()
+        reads = {"log": 0, "pending": 0, "tracked": 0}
+        real_notes, real_pending, real_tracked = ledger.notifications, views.pending, views.tracked
+
+        def count(what: str, f: Any) -> Any:
+            def counted(*a: Any, **k: Any) -> Any:
+                reads[what] += 1
+                return f(*a, **k)
+
+            return counted
+
+        monkeypatch.setattr(ledger, "notifications", count("log", real_notes))
+        monkeypatch.setattr(views, "pending", count("pending", real_pending))
+        monkeypatch.setattr(views, "tracked", count("tracked", real_tracked))
+        line = act("i-1", "I-1", "incident", "occurred", "2024-05-06T08:00:00+08:00", grade="general")
+        Importer(ledger).import_lines([json.dumps(line)])
+        assert views.run() == 1
+        assert reads == {"log": 1, "pending": 0, "tracked": 1}
+        assert views.position() == ledger.max_notification_id()
+        leave = act(
+            "l-1",
+            "LEV-1",
+            "leave",
+            "requested",
+            "2024-05-06T09:00:00+08:00",
+            by="p-liu",
+            start="2024-05-07T08:00:00+08:00",
+            end="2024-05-08T18:00:00+08:00",
+            reason="事假",
+            scope="out_of_city",
+            written=True,
+        )
+        Importer(ledger).import_lines([json.dumps(leave, ensure_ascii=False)])
+        reads.update(log=0, pending=0, tracked=0)
+        assert views.run() == 1
+        assert reads["log"] == 1 and reads["pending"] == 1  # its rules marked, then settled
+        assert views.pending() == []

@@ -16,7 +16,7 @@ from ledger.store import Ledger
 from tests.api.conftest import LEAVE_FGJ, Env
 from tests.conftest import COUNTY, act
 
-ORG_VERSIONS = "WHERE kind='org' GROUP BY jurisdiction"
+ORG_VERSIONS = "(SELECT DISTINCT jurisdiction FROM"
 ORG_VERSION = "SELECT MAX(originator_version) FROM"
 QUICK_LOOK = "SELECT (SELECT MAX("
 
