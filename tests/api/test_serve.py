@@ -367,3 +367,59 @@ def test_a_read_whose_access_act_cannot_be_stored_is_not_answered(served_db: tup
     assert body["code"] == "access_log_failed" and "disk full" in body["message_en"]
     assert "INC-1" not in r.text, "nothing of the case is sent"
     app.state.services.close()
+
+
+def _established_per_process(pids: list[int], port: int) -> dict[int, int]:
+    """How many connections to ``port`` each process holds open (from /proc: its socket
+    descriptors matched with the kernel's table of established TCP connections)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in fh.readlines()[1:]:
+                f = line.split()
+                if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "01":  # local port, ESTABLISHED
+                    inodes.add(f[9])
+    out = {}
+    for pid in pids:
+        fds = os.listdir(f"/proc/{pid}/fd")
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds if os.path.exists(f"/proc/{pid}/fd/{fd}")]
+        out[pid] = sum(link.startswith("socket:[") and link[8:-1] in inodes for link in links)
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(d))
+    return kids
+
+
+def test_serve_spreads_a_burst_of_connections_over_its_workers(tmp_path: Path, server_factory: list[Server]) -> None:
+    """Forty keep-alive clients connecting at once (a dashboard wall at nine in the morning): each
+    worker listens on a socket of its own, and the kernel gives each a fair share — on one shared
+    socket the first worker to wake took nearly all of them, and kept them."""
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    bearer = _setup(url)
+    server = Server(url, 2, tmp_path)
+    server_factory.append(server)
+    server.wait_ready(bearer)
+    request = f"GET /rules HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {bearer}\r\n\r\n".encode()
+    conns = [socket.create_connection(("127.0.0.1", server.port), timeout=30) for _ in range(40)]
+    try:
+        for c in conns:  # every connection served once, and kept open
+            c.sendall(request)
+        for c in conns:
+            assert c.recv(65536).startswith(b"HTTP/1.1 200"), server.output()
+        workers = [p for p in _children(server.proc.pid) if _established_per_process([p], server.port)[p]]
+        held = _established_per_process(_children(server.proc.pid), server.port)
+        assert sum(held.values()) == 40, held
+        assert len(workers) == 2 and min(held[p] for p in workers) >= 8, held
+    finally:
+        for c in conns:
+            c.close()
