@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+# Run as a script, this file's folder comes first on the path, where bench/http.py would stand in
+# for the standard library's `http`: the repository root takes its place.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ledgers import PG, backends, ledger_url

@@ -45,8 +45,8 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.ledgers import backends, ledger_url  # noqa: E402 (after the path is set)
-from bench.synth import UNITS  # noqa: E402
+from bench.ledgers import backends, ledger_url
+from bench.synth import UNITS
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITES_PER_SECOND = 20

@@ -30,16 +30,19 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this file's folder comes first on the path, where bench/http.py would stand in
+# for the standard library's `http`: the repository root takes its place.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
+import yaml
 
-from domain.calendar import WorkCalendar  # noqa: E402
-from domain.rules.engine import Evaluator, group_cases  # noqa: E402
-from domain.rules.yamlpack import compile_packs  # noqa: E402
-from ledger.clock import tick  # noqa: E402
-from ledger.mapping import import_mapped  # noqa: E402
-from ledger.store import Ledger  # noqa: E402
+from domain.calendar import WorkCalendar
+from domain.rules.engine import Evaluator, group_cases
+from domain.rules.yamlpack import compile_packs
+from ledger.clock import tick
+from ledger.mapping import import_mapped
+from ledger.store import Ledger
 
 DATA = ROOT / "data" / "logs"  # the real logs, kept in the repository (data/logs/README.md)
 LOGS = {

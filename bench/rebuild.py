@@ -17,6 +17,9 @@ import time
 import uuid
 from pathlib import Path
 
+# Run as a script, this file's folder comes first on the path, where bench/http.py would stand in
+# for the standard library's `http`: the repository root takes its place.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg

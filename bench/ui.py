@@ -34,11 +34,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from api.app import create_app  # noqa: E402 (after the path is set)
-from bench.ledgers import ledger_url  # noqa: E402 (after the path is set)
-from bench.synth import UNITS  # noqa: E402 (after the path is set)
-from ledger.store import Ledger  # noqa: E402 (after the path is set)
-from ledger.tokens import TokenStore  # noqa: E402 (after the path is set)
+from api.app import create_app
+from bench.ledgers import ledger_url
+from bench.synth import UNITS
+from ledger.store import Ledger
+from ledger.tokens import TokenStore
 
 TARGET_MS = 300.0
 

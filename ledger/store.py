@@ -655,19 +655,23 @@ class Ledger:
         return self._paged_cases(sql, [], (self.oid(lo or UUID(int=0)), 0), tail, batch)
 
     def jurisdiction_cases(
-        self, jurisdiction: str, kinds: Sequence[str] | None = None, *, batch: int = 5000
+        self, jurisdiction: str, kinds: Sequence[str] | None = None, *, stop: int | None = None, batch: int = 5000
     ) -> Iterator[list[bytes]]:
-        """A jurisdiction's cases (of ``kinds``, when given), case by case in case-id order,
-        each as its stored acts' state bytes (read along the chain's case index, in pages)."""
+        """A jurisdiction's cases (of ``kinds``, when given; their acts up to notification ``stop``),
+        case by case in case-id order, each as its stored acts' state bytes (read along the
+        chain's case index, in pages)."""
         where = "c.jurisdiction=? AND (c.case_id, c.originator_version) > (?, ?)"
         if kinds is not None:
             where += f" AND c.kind IN ({','.join('?' * len(kinds))})"
+        if stop is not None:
+            where += f" AND e.{'notification_id' if self.is_postgres else 'rowid'}<=?"
         sql = (
             f"SELECT c.case_id AS k, c.originator_version AS v, e.state AS state FROM {self.t_chain} c "
             f"JOIN {self.t_events} e ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
             f"WHERE {where} ORDER BY c.case_id, c.originator_version LIMIT {int(batch)}"
         )
-        return self._paged_cases(sql, [jurisdiction], ("", 0), list(kinds or ()), batch)
+        tail = [*(kinds or ()), *([stop] if stop is not None else [])]
+        return self._paged_cases(sql, [jurisdiction], ("", 0), tail, batch)
 
     def _paged_cases(
         self, sql: str, head: list[Any], after: tuple[Any, int], tail: list[Any], batch: int

@@ -198,6 +198,19 @@ class Judge:
         out.urows = unjudged.rows(res.unjudged, "jurisdiction")
         return out
 
+    def jurisdiction_from_store(self, jurisdiction: str, *, stop: int | None = None) -> Judged:
+        """The jurisdiction-wide rules over the cases of the kinds they read, as stored (their
+        acts up to notification ``stop``), spooled on disk on the way."""
+        _ev, kinds = self.evaluator(jurisdiction)
+        with CaseSpool() as spool:
+            if kinds:
+                for group in self.ledger.jurisdiction_cases(jurisdiction, sorted(kinds), stop=stop):
+                    acts = [codec.decode(s) for s in group]
+                    keep = [(a, s) for a, s in zip(acts, group, strict=True) if a.kind not in UNVIEWED_KINDS]
+                    if keep:
+                        spool.add(Case.of([a for a, _s in keep]), [s for _a, s in keep])
+            return self.jurisdiction(jurisdiction, spool)
+
 
 def spool_cases(spool: CaseSpool, judged: Judged) -> None:
     """Move a judged batch's jurisdiction-kind cases to the spool."""
@@ -216,9 +229,18 @@ def _worker_init(url: str) -> None:
 
 
 def _worker_unit(lo: int, hi: int | None, stop: int) -> Judged:
+    """A range of streams judged case by case (their jurisdiction-kind cases not kept: a
+    worker of its own judges the jurisdiction-wide rules, :func:`_worker_jurisdiction`)."""
     assert _worker_judge is not None
     led = _worker_judge.ledger
-    return _worker_judge.cases(led.case_streams(UUID(int=lo), UUID(int=hi) if hi is not None else None, stop=stop))
+    streams = led.case_streams(UUID(int=lo), UUID(int=hi) if hi is not None else None, stop=stop)
+    return _worker_judge.cases(streams, spool=False)
+
+
+def _worker_jurisdiction(jurisdiction: str, stop: int) -> Judged:
+    """A jurisdiction's jurisdiction-wide rules over its stored cases up to ``stop``."""
+    assert _worker_judge is not None
+    return _worker_judge.jurisdiction_from_store(jurisdiction, stop=stop)
 
 
 def partition_of(jurisdiction: str, n: int) -> int:
@@ -512,15 +534,7 @@ class AuditProjection:
             raise _ClaimedError(j)
 
     def _settle_rules(self, j: str, head: int) -> None:
-        _ev, kinds = self.judge.evaluator(j)
-        with CaseSpool() as spool:
-            if kinds:
-                for group in self.ledger.jurisdiction_cases(j, sorted(kinds)):
-                    acts = [codec.decode(s) for s in group]
-                    keep = [(a, s) for a, s in zip(acts, group, strict=True) if a.kind not in UNVIEWED_KINDS]
-                    if keep:
-                        spool.add(Case.of([a for a, _s in keep]), [s for _a, s in keep])
-            judged = self.judge.jurisdiction(j, spool)
+        judged = self.judge.jurisdiction_from_store(j)
         led = self.ledger
         with led.datastore.transaction(commit=True) as c:
             self._claim(c, j, ["rules"], head)
@@ -598,9 +612,9 @@ class AuditProjection:
             for judged in self._units(units, stop, workers):
                 n += judged.acts
                 self._insert_spooled(c, judged, spool)
-                if progress:
+                if progress and judged.acts:
                     progress(judged.acts)
-            for j in spool.jurisdictions():
+            for j in spool.jurisdictions():  # one worker: the cases spooled on the way
                 self._insert(c, self.judge.jurisdiction(j, spool))
             self.tracking._insert_tracking(c, Tracking(self.name, stop))
         self._seen = self._tracked = stop
@@ -617,12 +631,20 @@ class AuditProjection:
                     self.ledger.case_streams(UUID(int=lo), UUID(int=hi) if hi is not None else None, stop=stop)
                 )
             return
+        # Several workers: each jurisdiction's jurisdiction-wide rules are a task of their own,
+        # first in line, reading their cases from the store while the other workers judge the
+        # units (the one-worker rebuild spools those cases on the way and judges them at the end)
         ctx = multiprocessing.get_context("spawn")
+        tasks: list[tuple[Callable[..., Judged], tuple[Any, ...]]] = [
+            (_worker_jurisdiction, (j, stop)) for j in self.ledger.jurisdictions()
+        ]
+        ahead = 2 * workers + len(tasks)  # units in flight beside the jurisdictions' tasks
+        tasks += [(_worker_unit, (lo, hi, stop)) for lo, hi in ranges]
         with ctx.Pool(workers, initializer=_worker_init, initargs=(self.ledger.config.url,)) as pool:
             window: deque[Any] = deque()
-            for lo, hi in ranges:
-                window.append(pool.apply_async(_worker_unit, (lo, hi, stop)))
-                if len(window) >= 2 * workers:
+            for f, args in tasks:
+                window.append(pool.apply_async(f, args))
+                if len(window) >= ahead:
                     yield window.popleft().get()
             while window:
                 yield window.popleft().get()
