@@ -131,8 +131,13 @@ def listen_on_own_socket(host: str, port: int) -> bool:
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
         try:
-            probe = socket.socket(fileno=os.dup(fd))
-        except OSError:  # not a socket (or closed meanwhile)
+            dup = os.dup(fd)
+        except OSError:  # closed meanwhile (the listing's own descriptor)
+            continue
+        try:
+            probe = socket.socket(fileno=dup)
+        except OSError:  # not a socket
+            os.close(dup)
             continue
         with probe:
             if (

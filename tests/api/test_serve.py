@@ -387,6 +387,17 @@ def _established_per_process(pids: list[int], port: int) -> dict[int, int]:
     return out
 
 
+def _listening(port: int) -> int:
+    """How many sockets listen on ``port`` (from the kernel's table)."""
+    n = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            n += sum(
+                int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "0A" for f in map(str.split, fh.readlines()[1:])
+            )
+    return n
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     for d in os.listdir("/proc"):
@@ -409,6 +420,10 @@ def test_serve_spreads_a_burst_of_connections_over_its_workers(tmp_path: Path, s
     server = Server(url, 2, tmp_path)
     server_factory.append(server)
     server.wait_ready(bearer)
+    deadline = time.monotonic() + 60
+    while _listening(server.port) < 2 and time.monotonic() < deadline:  # the other worker may still be starting
+        time.sleep(0.1)
+    assert _listening(server.port) == 2, server.output()
     request = f"GET /rules HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {bearer}\r\n\r\n".encode()
     conns = [socket.create_connection(("127.0.0.1", server.port), timeout=30) for _ in range(40)]
     try:
@@ -423,3 +438,27 @@ def test_serve_spreads_a_burst_of_connections_over_its_workers(tmp_path: Path, s
     finally:
         for c in conns:
             c.close()
+
+
+def test_a_worker_puts_a_socket_of_its_own_in_the_place_of_the_one_it_inherited() -> None:
+    """The inherited socket (bound with SO_REUSEPORT, never listening) is replaced under the same
+    descriptor by a new one on the same port; nothing else is touched and nothing leaks."""
+    from api.server import _reuse_port_socket, listen_on_own_socket
+
+    inherited = _reuse_port_socket("127.0.0.1", 0)
+    port = inherited.getsockname()[1]
+    other = socket.socket()  # a socket not bound to the port stays as it is
+    try:
+        before = sorted(os.listdir("/proc/self/fd"))
+        inode = os.stat(inherited.fileno()).st_ino
+        assert listen_on_own_socket("127.0.0.1", port)
+        assert sorted(os.listdir("/proc/self/fd")) == before  # no descriptor left open
+        assert os.stat(inherited.fileno()).st_ino != inode  # another socket under the same descriptor
+        assert inherited.getsockname()[1] == port
+        assert inherited.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
+        inherited.listen()
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        assert not listen_on_own_socket("127.0.0.1", port)  # listening now: nothing to replace
+    finally:
+        inherited.close()
+        other.close()
