@@ -187,3 +187,28 @@ def test_a_large_act_log_is_validated_in_a_process_of_its_own_a_small_one_is_not
         assert not Importer(ledger, keep_stored=True)._in_parallel(log)  # the acts wanted back as objects
         monkeypatch.setattr(os, "cpu_count", lambda: 1)
         assert not Importer(ledger)._in_parallel(log)  # one core: nothing to share the work with
+
+
+def test_lines_without_a_jurisdiction_take_the_importers_in_the_validating_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ledger import --jurisdiction`` reaches the validator process; lines naming none are
+    placed there, as in the one-process import."""
+    second = dict(COUNTY, jurisdiction="dongqu")  # two jurisdictions: a line naming none is ambiguous
+    log = tmp_path / "acts.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps(act(f"a-{i}", f"INC-{i}", "incident", "occurred", "2024-03-05T10:00:00+08:00", grade="general"))
+            + "\n"
+            for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    with Ledger(f"sqlite:///{tmp_path / 'l.db'}") as ledger:
+        Importer(ledger).import_chart(COUNTY)
+        Importer(ledger).import_chart(second)
+        res = Importer(ledger, batch=4, parallel=True).import_path(log)
+        assert {e.code for e in res.rejected} == {"unknown_jurisdiction"} and res.imported == 0
+        res = Importer(ledger, jurisdiction="dongqu", batch=4, parallel=True).import_path(log)
+        assert res.summary() == {"imported": 30, "duplicate": 0, "rejected": 0}
+        assert ledger.count("dongqu") - ledger.count("lecheng") == 30
