@@ -357,4 +357,20 @@ def json_values(texts: pa.Array | pa.ChunkedArray) -> list[Any]:
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if arr.type == pa.large_string() else np.int32)
     start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
     body = memoryview(arr.buffers()[2])[start : end - 1]  # without the last comma
-    return list(orjson.loads(b"".join((b"[", body, b"]"))))
+    return _shared(orjson.loads(b"".join((b"[", body, b"]"))))
+
+
+#: Text values of ``data`` up to this length are shared between the rows of a batch.
+SHARED_TEXT = 24
+
+
+def _shared(values: list[Any]) -> list[Any]:
+    """The same short text in many rows' ``data`` (a unit id, a channel, a grade …) as one string
+    object instead of one per row: a million acts' dicts weigh ≈ 40 MiB less."""
+    seen: dict[str, str] = {}
+    for d in values:
+        if type(d) is dict:
+            for k, v in d.items():
+                if type(v) is str and len(v) <= SHARED_TEXT:
+                    d[k] = seen.setdefault(v, v)  # the same keys: the dict does not change size
+    return values
