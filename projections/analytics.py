@@ -182,13 +182,19 @@ def _categorical(s: pd.Series, categories: Sequence[Any] | None = None, *, order
 
 
 # ---- the act log --------------------------------------------------------------------------
-def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequence[Any]]) -> pd.DataFrame:
+def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequence[Any] | pa.Array]) -> pd.DataFrame:
     """The acts ``f`` selects as :data:`EVENT_COLUMNS`, in chain order; ``data`` turns each
-    batch's JSON texts into the ``data`` column's values."""
+    batch's JSON texts into the ``data`` column's values (Python objects), or into an Arrow
+    string array (a ``str`` column, no Python object per row)."""
     batches: list[pa.RecordBatch] = []
     values: list[Any] = []
+    texts: list[pa.Array] = []
     for b in stored_acts(ledger, f):
-        values.extend(data(b.column("data")))
+        got = data(b.column("data"))
+        if isinstance(got, pa.Array):
+            texts.append(got)
+        else:
+            values.extend(got)
         batches.append(b.drop_columns(["data"]))
     table = (
         pa.Table.from_batches(batches)
@@ -217,8 +223,14 @@ def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequenc
         table = table.drop_columns([name])
         return c if order is None else c.take(order)
 
-    data_values = _objects(values)
-    del values
+    data_column: pd.Series
+    if texts:
+        chunks = pa.chunked_array(texts, type=pa.large_string())
+        data_column = _text(chunks if order is None else chunks.take(order))
+    else:
+        data_values = _objects(values)
+        del values
+        data_column = pd.Series(data_values if order is None else data_values[order], dtype=object)
     return pd.DataFrame(
         {
             "id": _text(col("id")),
@@ -231,7 +243,7 @@ def act_columns(ledger: Ledger, f: ActFilter, data: Callable[[pa.Array], Sequenc
             "by": _labels(col("by")),
             "unit": _labels(col("unit")),
             "seq": pd.Series(seq, dtype="int64"),
-            "data": pd.Series(data_values if order is None else data_values[order], dtype=object),
+            "data": data_column,
         },
         columns=list(EVENT_COLUMNS),
         copy=False,

@@ -346,9 +346,10 @@ def _own(name: str, arr: pa.Array) -> pa.Array:
     return pa.concat_arrays([arr])
 
 
-def json_values(texts: pa.Array | pa.ChunkedArray) -> list[Any]:
+def json_values(texts: pa.Array | pa.ChunkedArray, *, share: bool = True) -> list[Any]:
     """Values from JSON texts that each end with a comma (``data`` of :func:`stored_acts`):
-    one ``orjson`` parse of the batch's buffer read as a JSON array."""
+    one ``orjson`` parse of the batch's buffer read as a JSON array; ``share``: the rows' short
+    texts as shared objects (values that are kept)."""
     arr = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
     if len(arr) == 0:
         return []
@@ -357,7 +358,8 @@ def json_values(texts: pa.Array | pa.ChunkedArray) -> list[Any]:
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if arr.type == pa.large_string() else np.int32)
     start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
     body = memoryview(arr.buffers()[2])[start : end - 1]  # without the last comma
-    return _shared(orjson.loads(b"".join((b"[", body, b"]"))))
+    values = orjson.loads(b"".join((b"[", body, b"]")))
+    return _shared(values) if share else values
 
 
 #: Text values of ``data`` up to this length are shared between the rows of a batch.

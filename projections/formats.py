@@ -39,9 +39,12 @@ _EXTENSIONS = (
 
 
 # ---- Parquet ------------------------------------------------------------------------------
-def _canonical(texts: Any) -> list[str]:
-    """A batch's data objects as the ledger's canonical JSON (sorted keys, no spaces, UTF-8)."""
-    return [codec.canonical(d).decode() for d in json_values(texts)]
+def _canonical(texts: Any) -> Any:
+    """A batch's data objects as the ledger's canonical JSON (sorted keys, no spaces, UTF-8), an
+    Arrow array: the texts of a million acts never live as Python strings all at once."""
+    import pyarrow as pa
+
+    return pa.array([codec.canonical(d).decode() for d in json_values(texts, share=False)], type=pa.large_string())
 
 
 def parquet_frame(frame: Any) -> Any:
@@ -62,13 +65,11 @@ def write_parquet(db: Db, path: str | os.PathLike[str], jurisdiction: str | None
     sorted, no spaces — as the ledger hashes it). Read back with ``pandas.read_parquet(path)``
     and ``json.loads`` on ``data``.
     """
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     with open_ledger(db) as ledger:
         df = act_columns(ledger, ActFilter(jurisdiction=jurisdiction), _canonical)
-    df["data"] = pd.Series(df["data"].to_numpy(), dtype="str")
     table = pa.Table.from_pandas(df, preserve_index=False)
     del df
     table = table.replace_schema_metadata(
