@@ -95,6 +95,26 @@ class ImportResult:
 Progress = Callable[[int], None]
 
 
+def tally(res: ImportResult, source: str, line: int, status: str, act_id: str) -> None:
+    """Count one appended act in ``res``: ``stored``, ``duplicate``, or ``conflict`` — its id
+    already used with another body, the line rejected."""
+    if status == "stored":
+        res.imported += 1
+    elif status == "duplicate":
+        res.duplicate += 1
+    else:
+        res.rejected.append(
+            LineError(
+                source,
+                line,
+                "id",
+                "id_conflict",
+                f"行为编号 {act_id} 已用于另一条内容不同的记录",
+                f"act id '{act_id}' is already used by an act with different content",
+            )
+        )
+
+
 #: Bytes to find a run of 19 ASCII digits with (a JSON number's digits are ASCII): every digit
 #: becomes ``9``, everything else a space. Faster than a regular expression by five.
 _DIGITS_ONLY = bytes(0x39 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
@@ -276,23 +296,9 @@ class Importer:
     def _append(self, acts: list[Act], numbers: list[int], source: str, res: ImportResult) -> None:
         """Append one batch; an id reused with another body rejects that line only."""
         for r, n in zip(self.ledger.append(acts, id_conflicts="report"), numbers, strict=True):
-            if r.status == "stored":
-                res.imported += 1
-                if self.keep_stored:
-                    res.stored.append(r.act)
-            elif r.status == "duplicate":
-                res.duplicate += 1
-            else:
-                res.rejected.append(
-                    LineError(
-                        source,
-                        n,
-                        "id",
-                        "id_conflict",
-                        f"行为编号 {r.act.id} 已用于另一条内容不同的记录",
-                        f"act id '{r.act.id}' is already used by an act with different content",
-                    )
-                )
+            tally(res, source, n, r.status, r.act.id)
+            if r.status == "stored" and self.keep_stored:
+                res.stored.append(r.act)
         self.validator.batch_stored()
         if self.progress:
             self.progress(len(acts))

@@ -150,7 +150,7 @@ def import_file(
 ) -> Any:
     """Import the act log at ``path`` with a validator process (``importer``: the
     :class:`ledger.importer.Importer` whose ledger, jurisdiction and batch size apply)."""
-    from ledger.importer import ImportResult, LineError
+    from ledger.importer import ImportResult, tally
 
     ledger = importer.ledger
     res = ImportResult()
@@ -188,21 +188,7 @@ def import_file(
             for j, (ns, es) in by_j.items():
                 _recorded, outcomes = ledger.append_encoded(j, es)
                 for n, enc, (status, _seq) in zip(ns, es, outcomes, strict=True):
-                    if status == "stored":
-                        res.imported += 1
-                    elif status == "duplicate":
-                        res.duplicate += 1
-                    else:
-                        res.rejected.append(
-                            LineError(
-                                source,
-                                n,
-                                "id",
-                                "id_conflict",
-                                f"行为编号 {enc.id} 已用于另一条内容不同的记录",
-                                f"act id '{enc.id}' is already used by an act with different content",
-                            )
-                        )
+                    tally(res, source, n, status, enc.id)
             if encoded and importer.progress:
                 importer.progress(len(encoded))
             if progress_bytes:

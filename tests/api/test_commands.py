@@ -49,25 +49,49 @@ def test_token_create_list_revoke(db_url: str) -> None:
 
 
 def test_serve_runs_uvicorn_with_a_worker_per_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn's supervisor with a worker per core; the port held by a socket that never listens
+    (each worker listens on one of its own, SO_REUSEPORT) — one worker: plain ``uvicorn.run``."""
     seen: dict[str, Any] = {}
+
+    class FakeSupervisor:
+        def __init__(self, config: Any, sockets: list[Any]) -> None:
+            seen.update(config=config, sockets=sockets)
+
+        def run(self) -> None:
+            sock = seen["sockets"][0]
+            seen["listening"] = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            seen["reuse_port"] = sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT)
+            seen["bound"] = sock.getsockname()
 
     def fake_run(app: Any, **kw: Any) -> None:
         seen.update(app=app, **kw)
 
     import os
+    import socket
 
     import uvicorn
+    import uvicorn.supervisors
 
     from api import server
 
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", FakeSupervisor)
     monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     db = f"sqlite:///{tmp_path / 's.db'}"
-    for name, value in (("LEDGER_DB", "elsewhere.db"), ("LEDGER_SERVE_THREADS", "0")):
+    for name, value in (("LEDGER_DB", "elsewhere.db"), ("LEDGER_SERVE_THREADS", "0"), ("LEDGER_SERVE_OWN_SOCKET", "")):
         monkeypatch.setenv(name, value)  # run() sets them for its workers: restored after the test
-    commands.serve("0.0.0.0", 8123, db=db)
-    assert seen["host"] == "0.0.0.0" and seen["port"] == 8123
-    assert seen["app"] == "api.server:app" and seen["factory"] is True
-    assert seen["workers"] == (os.cpu_count() or 1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    commands.serve("127.0.0.1", port, db=db)
+    config = seen["config"]
+    assert (config.host, config.port, config.workers) == ("127.0.0.1", port, 2)
+    assert config.app == "api.server:app" and config.factory is True
+    assert seen["bound"] == ("127.0.0.1", port) and seen["reuse_port"] and not seen["listening"]
+    assert seen["sockets"][0].fileno() == -1, "the placeholder is closed when the supervisor returns"
+    assert os.environ["LEDGER_SERVE_OWN_SOCKET"] == f"127.0.0.1:{port}"
+    commands.serve("127.0.0.1", port, db=db, workers=1)
+    assert seen["app"] == "api.server:app" and seen["factory"] is True and seen["workers"] == 1
     assert os.environ["LEDGER_DB"] == db  # what the workers open
     assert os.environ["LEDGER_SERVE_THREADS"] == "2", "few request threads on SQLite (the GIL)"
     import gc
@@ -79,8 +103,8 @@ def test_serve_runs_uvicorn_with_a_worker_per_core(tmp_path: Path, monkeypatch: 
         gc.unfreeze()
     assert app.openapi()["paths"]["/acts"]
     app.state.services.close()
-    commands.serve("0.0.0.0", 8123, db=db, workers=3)
-    assert seen["workers"] == 3
+    commands.serve("127.0.0.1", port, db=db, workers=3)
+    assert seen["config"].workers == 3
 
 
 def test_postgres_pool_shares_the_servers_connections() -> None:

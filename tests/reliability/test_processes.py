@@ -155,15 +155,23 @@ def test_two_overlapping_imports_at_once_both_succeed_and_store_each_act_once(co
     _assert_intact(county)
 
 
+def _import_under_way(url: str, path: Path, stored: int) -> subprocess.Popen[str]:
+    """``ledger import path`` started, once the county holds ``stored`` acts (or 60 s passed,
+    or it ended)."""
+    proc = _cli(url, "import", str(path))
+    deadline = time.monotonic() + 60
+    with Ledger(url) as led:
+        while led.count(J) < stored and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+    return proc
+
+
 def test_an_import_killed_mid_run_completes_on_a_second_run_without_doubling(county: str, tmp_path: Path) -> None:
     n = 15000
     path = _write(tmp_path / "acts.jsonl", _acts(0, n))
     org = _org_acts(county)
-    proc = _cli(county, "import", str(path))
-    deadline = time.monotonic() + 60
+    proc = _import_under_way(county, path, org + 5000)
     with Ledger(county) as led:
-        while led.count(J) - org < 5000 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate(timeout=30)
         stored_before = led.count(J) - org
@@ -199,14 +207,10 @@ def test_the_validator_of_an_import_killed_alone_ends_by_itself(county: str, tmp
     n = 15000
     path = _write(tmp_path / "acts.jsonl", _acts(0, n))
     org = _org_acts(county)
-    proc = _cli(county, "import", str(path))
-    deadline = time.monotonic() + 60
-    with Ledger(county) as led:
-        while led.count(J) - org < 1000 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert len(_group(proc.pid)) >= 2, "the import runs no validator process"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.communicate(timeout=30)
+    proc = _import_under_way(county, path, org + 1000)
+    assert len(_group(proc.pid)) >= 2, "the import runs no validator process"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     deadline = time.monotonic() + 20
     while _group(proc.pid) and time.monotonic() < deadline:
