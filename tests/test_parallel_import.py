@@ -129,6 +129,13 @@ def _fork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel_import, "_start_method", lambda: "fork")
 
 
+def _failed_import(ledger: Ledger, log: Path) -> LedgerError:
+    """The error an import of ``log`` (4 acts a batch, validated in a process of its own) ends with."""
+    with pytest.raises(LedgerError) as e:
+        Importer(ledger, batch=4, parallel=True).import_path(log)
+    return e.value
+
+
 def test_a_validator_that_dies_ends_the_import_with_an_error_and_keeps_what_was_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,10 +151,9 @@ def test_a_validator_that_dies_ends_the_import_with_an_error_and_keeps_what_was_
     monkeypatch.setattr(BatchValidator, "validate", dies_at_c1)
     with Ledger(f"sqlite:///{tmp_path / 'l.db'}") as ledger:
         Importer(ledger).import_chart(COUNTY)
-        with pytest.raises(LedgerError) as e:
-            Importer(ledger, batch=4, parallel=True).import_path(log)
-        assert e.value.code == "import_failed" and "exit code 7" in e.value.message_en
-        assert "退出码 7" in e.value.message_zh
+        error = _failed_import(ledger, log)
+        assert error.code == "import_failed" and "exit code 7" in error.message_en
+        assert "退出码 7" in error.message_zh
         stored = ledger.count("lecheng")
         monkeypatch.setattr(BatchValidator, "validate", validate)
         again = Importer(ledger, batch=4, parallel=True).import_path(log)
@@ -168,10 +174,9 @@ def test_an_error_in_the_validator_reaches_the_importer_by_name(
     monkeypatch.setattr(BatchValidator, "prefetch", fails)
     with Ledger(f"sqlite:///{tmp_path / 'l.db'}") as ledger:
         Importer(ledger).import_chart(COUNTY)
-        with pytest.raises(LedgerError) as e:
-            Importer(ledger, batch=4, parallel=True).import_path(log)
-        assert "RuntimeError: the disk went away" in e.value.message_en
-        assert "导入校验进程出错" in e.value.message_zh
+        error = _failed_import(ledger, log)
+        assert "RuntimeError: the disk went away" in error.message_en
+        assert "导入校验进程出错" in error.message_zh
 
 
 def test_a_large_act_log_is_validated_in_a_process_of_its_own_a_small_one_is_not(

@@ -17,6 +17,7 @@ from ledger.importer import Importer
 from ledger.store import Ledger
 from projections.audit import AuditProjection
 from projections.parties import PartiesIndex
+from tests.api.conftest import LEAVE_FGJ
 from tests.conftest import COUNTY, act
 from tests.test_parties_index import J, viewed
 
@@ -220,19 +221,7 @@ def test_a_catch_up_over_one_act_reads_the_log_once_and_settles_only_what_it_mar
         assert views.run() == 1
         assert reads == {"log": 1, "pending": 0, "tracked": 1}
         assert views.position() == ledger.max_notification_id()
-        leave = act(
-            "l-1",
-            "LEV-1",
-            "leave",
-            "requested",
-            "2024-05-06T09:00:00+08:00",
-            by="p-liu",
-            start="2024-05-07T08:00:00+08:00",
-            end="2024-05-08T18:00:00+08:00",
-            reason="事假",
-            scope="out_of_city",
-            written=True,
-        )
+        leave = LEAVE_FGJ[0]  # a leave request: a kind the jurisdiction-wide rules read
         Importer(ledger).import_lines([json.dumps(leave, ensure_ascii=False)])
         reads.update(log=0, pending=0, tracked=0)
         assert views.run() == 1
