@@ -32,6 +32,7 @@ from ledger.store import Ledger
 from ledger.tokens import TokenStore
 from ledger.validation import BatchValidator
 from tests.conftest import COUNTY, act
+from tests.procs import children, established, listening
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = "INC-1"
@@ -369,48 +370,6 @@ def test_a_read_whose_access_act_cannot_be_stored_is_not_answered(served_db: tup
     app.state.services.close()
 
 
-def _established_per_process(pids: list[int], port: int) -> dict[int, int]:
-    """How many connections to ``port`` each process holds open (from /proc: its socket
-    descriptors matched with the kernel's table of established TCP connections)."""
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as fh:
-            for line in fh.readlines()[1:]:
-                f = line.split()
-                if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "01":  # local port, ESTABLISHED
-                    inodes.add(f[9])
-    out = {}
-    for pid in pids:
-        fds = os.listdir(f"/proc/{pid}/fd")
-        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds if os.path.exists(f"/proc/{pid}/fd/{fd}")]
-        out[pid] = sum(link.startswith("socket:[") and link[8:-1] in inodes for link in links)
-    return out
-
-
-def _listening(port: int) -> int:
-    """How many sockets listen on ``port`` (from the kernel's table)."""
-    n = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as fh:
-            n += sum(
-                int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "0A" for f in map(str.split, fh.readlines()[1:])
-            )
-    return n
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                stat = Path(f"/proc/{d}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(d))
-    return kids
-
-
 def test_serve_spreads_a_burst_of_connections_over_its_workers(tmp_path: Path, server_factory: list[Server]) -> None:
     """Forty keep-alive clients connecting at once (a dashboard wall at nine in the morning): each
     worker listens on a socket of its own, and the kernel gives each a fair share — on one shared
@@ -421,9 +380,9 @@ def test_serve_spreads_a_burst_of_connections_over_its_workers(tmp_path: Path, s
     server_factory.append(server)
     server.wait_ready(bearer)
     deadline = time.monotonic() + 60
-    while _listening(server.port) < 2 and time.monotonic() < deadline:  # the other worker may still be starting
+    while listening(server.port) < 2 and time.monotonic() < deadline:  # the other worker may still be starting
         time.sleep(0.1)
-    assert _listening(server.port) == 2, server.output()
+    assert listening(server.port) == 2, server.output()
     request = f"GET /rules HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {bearer}\r\n\r\n".encode()
     conns = [socket.create_connection(("127.0.0.1", server.port), timeout=30) for _ in range(40)]
     try:
@@ -431,8 +390,8 @@ def test_serve_spreads_a_burst_of_connections_over_its_workers(tmp_path: Path, s
             c.sendall(request)
         for c in conns:
             assert c.recv(65536).startswith(b"HTTP/1.1 200"), server.output()
-        workers = [p for p in _children(server.proc.pid) if _established_per_process([p], server.port)[p]]
-        held = _established_per_process(_children(server.proc.pid), server.port)
+        workers = [p for p in children(server.proc.pid) if established([p], server.port)[p]]
+        held = established(children(server.proc.pid), server.port)
         assert sum(held.values()) == 40, held
         assert len(workers) == 2 and min(held[p] for p in workers) >= 8, held
     finally:

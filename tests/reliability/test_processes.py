@@ -32,6 +32,7 @@ from ledger.store import Ledger
 from ledger.tokens import TokenStore
 from tests.api.test_serve import Server
 from tests.conftest import COUNTY, PG_DSN, act, require_pg
+from tests.procs import group
 
 ROOT = Path(__file__).resolve().parents[2]
 J = "lecheng"
@@ -185,22 +186,6 @@ def test_an_import_killed_mid_run_completes_on_a_second_run_without_doubling(cou
     _assert_intact(county)
 
 
-def _group(pgid: int) -> list[int]:
-    """The live processes of a process group (from /proc; a zombie is not alive)."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            out.append(int(d.name))
-    return out
-
-
 def test_the_validator_of_an_import_killed_alone_ends_by_itself(county: str, tmp_path: Path) -> None:
     """A large act log is validated in a process of its own; ``kill -9`` of the importing
     process alone (not its group) leaves no validator behind, and a second run completes."""
@@ -208,14 +193,14 @@ def test_the_validator_of_an_import_killed_alone_ends_by_itself(county: str, tmp
     path = _write(tmp_path / "acts.jsonl", _acts(0, n))
     org = _org_acts(county)
     proc = _import_under_way(county, path, org + 1000)
-    assert len(_group(proc.pid)) >= 2, "the import runs no validator process"
+    assert len(group(proc.pid)) >= 2, "the import runs no validator process"
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     deadline = time.monotonic() + 20
-    while _group(proc.pid) and time.monotonic() < deadline:
+    while group(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = _group(proc.pid)
+    left = group(proc.pid)
     if left:
         os.killpg(proc.pid, signal.SIGKILL)
     assert not left, f"the validator {left} outlived its importer"
