@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import queue
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -204,11 +205,11 @@ def import_file(
 
 
 def _start_method() -> str:
-    """``fork`` while this process runs one thread (a copy of it starts at once, its modules
-    loaded; it opens connections of its own and never touches the ones it inherited), else
-    ``spawn`` — a fresh interpreter (≈ 0.3 s more): forking beside other threads can copy a
-    lock one of them holds."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    """``fork`` on Linux while this process runs one thread (a copy of it starts at once, its
+    modules loaded; it opens connections of its own and never touches the ones it inherited),
+    else ``spawn`` — a fresh interpreter (≈ 0.3 s more): forking beside other threads can copy a
+    lock one of them holds, and macOS's system libraries do not survive a fork without exec."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
     return "spawn"
 
