@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from types import MappingProxyType
@@ -286,11 +286,13 @@ def act_spec(kind: str, act: str) -> ActSpec | None:
     return spec
 
 
-def dump_data(kind: str, act: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Typed data back to JSON-compatible values."""
+def dump_data(kind: str, act: str, data: Mapping[str, Any], skip: Container[str] = ()) -> dict[str, Any]:
+    """Typed data back to JSON-compatible values (but for the fields named in ``skip``)."""
     spec = act_spec(kind, act)
     out: dict[str, Any] = {}
     for k, v in data.items():
+        if k in skip:
+            continue
         f = spec.field(k) if spec else None
         if f is not None and v is not None:
             out[k] = f.type.dump(v)

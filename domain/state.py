@@ -90,9 +90,8 @@ def case_state(case: Case) -> CaseState:
                     holder = ",".join(holder)
                 break
     data: dict[str, Any] = {}
-    for a in acts:
-        for k, v in dump_data(a.kind, a.act, a.data).items():
-            data.setdefault(k, v)
+    for a in acts:  # each field's first value (only the fields not yet met are converted)
+        data.update(dump_data(a.kind, a.act, a.data, skip=data))
     return CaseState(
         jurisdiction=case.jurisdiction,
         case=case.id,

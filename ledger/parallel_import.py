@@ -24,8 +24,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import queue
-import sys
-import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +34,7 @@ import orjson
 from domain.errors import ActError, LedgerError
 from ledger import codec
 from ledger.config import DbConfig
+from ledger.procstart import start_method as _start_method
 
 #: Batches validated ahead of the store (the hand-over queue's length).
 QUEUE = 2
@@ -202,16 +201,6 @@ def import_file(
         out.close()
         out.cancel_join_thread()
     return res
-
-
-def _start_method() -> str:
-    """``fork`` on Linux while this process runs one thread (a copy of it starts at once, its
-    modules loaded; it opens connections of its own and never touches the ones it inherited),
-    else ``spawn`` — a fresh interpreter (≈ 0.3 s more): forking beside other threads can copy a
-    lock one of them holds, and macOS's system libraries do not survive a fork without exec."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
 
 
 def _next(out: Any, proc: Any) -> tuple[Any, ...]:

@@ -660,25 +660,55 @@ class Ledger:
         """A jurisdiction's cases (of ``kinds``, when given; their acts up to notification ``stop``),
         case by case in case-id order, each as its stored acts' state bytes (read along the
         chain's case index, in pages)."""
+        return self._paged_cases(*self._jurisdiction_sql(jurisdiction, kinds, stop, batch, ""), batch)
+
+    def jurisdiction_case_acts(
+        self, jurisdiction: str, kinds: Sequence[str] | None = None, *, stop: int | None = None, batch: int = 5000
+    ) -> Iterator[list[tuple[str, str, str, int, bytes]]]:
+        """:meth:`jurisdiction_cases` with what the chain knows of each act beside its bytes —
+        ``(case, kind, act, at_us, state)`` — what a reader may learn without decoding."""
+        sql = self._jurisdiction_sql(jurisdiction, kinds, stop, batch, "c.kind AS kind, c.act AS a, c.at_us AS t, ")
+
+        def row(r: Any) -> tuple[str, str, str, int, bytes]:
+            return (
+                str(_col(r, "k", 0)),
+                str(_col(r, "kind", 2)),
+                str(_col(r, "a", 3)),
+                int(_col(r, "t", 4)),
+                bytes(_col(r, "state", 5)),
+            )
+
+        return self._paged_cases(*sql, batch, row=row)
+
+    def _jurisdiction_sql(
+        self, jurisdiction: str, kinds: Sequence[str] | None, stop: int | None, batch: int, more: str
+    ) -> tuple[str, list[Any], tuple[Any, int], list[Any]]:
         where = "c.jurisdiction=? AND (c.case_id, c.originator_version) > (?, ?)"
         if kinds is not None:
             where += f" AND c.kind IN ({','.join('?' * len(kinds))})"
         if stop is not None:
             where += f" AND e.{'notification_id' if self.is_postgres else 'rowid'}<=?"
         sql = (
-            f"SELECT c.case_id AS k, c.originator_version AS v, e.state AS state FROM {self.t_chain} c "
+            f"SELECT c.case_id AS k, c.originator_version AS v, {more}e.state AS state FROM {self.t_chain} c "
             f"JOIN {self.t_events} e ON e.originator_id=c.originator_id AND e.originator_version=c.originator_version "
             f"WHERE {where} ORDER BY c.case_id, c.originator_version LIMIT {int(batch)}"
         )
         tail = [*(kinds or ()), *([stop] if stop is not None else [])]
-        return self._paged_cases(sql, [jurisdiction], ("", 0), tail, batch)
+        return sql, [jurisdiction], ("", 0), tail
 
     def _paged_cases(
-        self, sql: str, head: list[Any], after: tuple[Any, int], tail: list[Any], batch: int
-    ) -> Iterator[list[bytes]]:
-        """Rows (k: the case, v: its version, state) read page by page after ``(k, v)``, grouped by case."""
+        self,
+        sql: str,
+        head: list[Any],
+        after: tuple[Any, int],
+        tail: list[Any],
+        batch: int,
+        row: Callable[[Any], Any] = lambda r: bytes(_col(r, "state", 2)),
+    ) -> Iterator[list[Any]]:
+        """Rows (k: the case, v: its version, …, state) read page by page after ``(k, v)``,
+        grouped by case, each as ``row`` makes it (by default its state bytes)."""
         current: Any = None
-        group: list[bytes] = []
+        group: list[Any] = []
         while True:
             rows = self.query(sql, [*head, *after, *tail])
             for r in rows:
@@ -687,7 +717,7 @@ class Ledger:
                     if group:
                         yield group
                     current, group = k, []
-                group.append(bytes(_col(r, "state", 2)))
+                group.append(row(r))
             if len(rows) < batch:
                 break
             after = (_col(rows[-1], "k", 0), int(_col(rows[-1], "v", 1)))

@@ -36,9 +36,11 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from domain.rules.base import Case, Violation
+from domain.rules.corrections import CORRECTING_ACTS
 from domain.rules.engine import Evaluator
 from domain.state import CaseState, case_state
 from ledger import codec
+from ledger.procstart import start_method
 from ledger.store import Ledger, _col
 from projections import unjudged
 from projections.columns import C_COLUMNS, V_COLUMNS
@@ -202,13 +204,15 @@ class Judge:
         """The jurisdiction-wide rules over the cases of the kinds they read, as stored (their
         acts up to notification ``stop``), spooled on disk on the way."""
         _ev, kinds = self.evaluator(jurisdiction)
+        read = sorted(kinds - UNVIEWED_KINDS)
         with CaseSpool() as spool:
-            if kinds:
-                for group in self.ledger.jurisdiction_cases(jurisdiction, sorted(kinds), stop=stop):
-                    acts = [codec.decode(s) for s in group]
-                    keep = [(a, s) for a, s in zip(acts, group, strict=True) if a.kind not in UNVIEWED_KINDS]
-                    if keep:
-                        spool.add(Case.of([a for a, _s in keep]), [s for _a, s in keep])
+            for group in self.ledger.jurisdiction_case_acts(jurisdiction, read, stop=stop) if read else ():
+                states = [s for _c, _k, _a, _t, s in group]
+                if any(a in CORRECTING_ACTS for _c, _k, a, _t, _s in group):  # opened when? decoded, corrected
+                    spool.add(Case.of([codec.decode(s) for s in states]), states)
+                else:  # opened at its earliest act, as the chain has it: nothing decoded until the rules read it
+                    case, kind = group[0][0], group[0][1]
+                    spool.add_raw(jurisdiction, min(t for _c, _k, _a, t, _s in group), case, kind, states)
             return self.jurisdiction(jurisdiction, spool)
 
 
@@ -634,9 +638,13 @@ class AuditProjection:
         # Several workers: each jurisdiction's jurisdiction-wide rules are a task of their own,
         # first in line, reading their cases from the store while the other workers judge the
         # units (the one-worker rebuild spools those cases on the way and judges them at the end)
-        ctx = multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context(start_method())
+        jurisdictions = self.ledger.jurisdictions()
+        if ctx.get_start_method() == "fork":  # the workers inherit the rules and calendars loaded once here
+            for j in jurisdictions:
+                self.judge.evaluator(j)
         tasks: list[tuple[Callable[..., Judged], tuple[Any, ...]]] = [
-            (_worker_jurisdiction, (j, stop)) for j in self.ledger.jurisdictions()
+            (_worker_jurisdiction, (j, stop)) for j in jurisdictions
         ]
         ahead = 2 * workers + len(tasks)  # units in flight beside the jurisdictions' tasks
         tasks += [(_worker_unit, (lo, hi, stop)) for lo, hi in ranges]

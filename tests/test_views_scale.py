@@ -219,3 +219,31 @@ def test_a_spool_gives_cases_by_kind_in_opening_order_read_from_disk(
         assert src.kind_of(want[0]) == "leave" and src.kind_of("no-such-case") is None
         assert not src.cases(["meeting"])
         assert sp.jurisdictions() == ["j-b"]
+
+
+def test_jurisdiction_rules_read_from_the_store_see_corrected_opening_times(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The jurisdiction-wide rules' task orders the cases it reads from the store by opening time
+    without decoding them — but a case whose opening act was corrected (更正) or retracted (撤回)
+    opens when the corrected acts say: LEV-COVER-CONFLICT then flags the other leave of the pair."""
+    from domain.rules.base import Case
+    from ledger import codec
+
+    rows = cover_conflict("j-b", 3)
+    first = rows[0]  # p-vh-0's request, an hour before p-vh-1's: p-vh-1's leave opens later
+    moved = {"at": "2024-03-04T12:00:00+08:00"}
+    rows.append(
+        {k: first[k] for k in ("jurisdiction", "case", "kind", "by", "unit")}
+        | {"id": "fix-open", "act": "corrected", "at": "2024-03-04T13:00:00+08:00"}
+        | {"data": {"of": first["id"], "reason": "时间录入错误", "fields": moved}}
+    )
+    import_some(ledger, [json.dumps(a, ensure_ascii=False) for a in rows])
+    monkeypatch.setattr(spool, "IN_MEMORY_ACTS", 0)  # read back from disk, in the order it keeps
+    judge = Judge(ledger)
+    stored = judge.jurisdiction_from_store("j-b").vrows
+    cases = [Case.of([codec.decode(s) for s in g]) for g in ledger.jurisdiction_cases("j-b")]
+    in_memory = judge.evaluator("j-b")[0].judge_jurisdiction(cases).violations
+    flagged = [r[8] for r in stored if r[3] == "LEV-COVER-CONFLICT"]
+    assert flagged == [v.case for v in in_memory if v.rule == "LEV-COVER-CONFLICT"] == [first["case"]]
+    assert sorted(stored) == sorted(audit.violation_row(v, "jurisdiction") for v in in_memory)

@@ -14,10 +14,13 @@ from types import MappingProxyType
 from domain.acts import Act, act_spec, parse_data
 from domain.timeutil import parse_datetime
 
+#: The acts that change what the rules read of another act (更正、撤回).
+CORRECTING_ACTS = frozenset({"corrected", "retracted"})
+
 
 def effective_acts(acts: Sequence[Act]) -> list[Act]:
     """The acts in business order with corrections applied and retracted acts dropped."""
-    if not any(a.act in ("corrected", "retracted") for a in acts):
+    if not any(a.act in CORRECTING_ACTS for a in acts):
         return list(acts)
     retracted = {a.get("of") for a in acts if a.act == "retracted"}
     fixes: dict[str, list[Act]] = {}

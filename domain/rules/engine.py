@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from domain.acts import SYSTEM_ACTOR, Act
 from domain.calendar import WorkCalendar
 from domain.org import OrgChart
 from domain.rules.base import CannotJudge, Case, Context, Finding, Obligation, Rule, Unjudged, Violation
-from domain.rules.packs import citing_pack, pack_in_force
+from domain.rules.packs import citing_pack, pack_chain, pack_in_force
 from domain.timeutil import format_datetime
 
 if TYPE_CHECKING:
     from domain.rules.yamlpack import PackError
+
+
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass
@@ -104,7 +108,7 @@ class Evaluator:
         return {k for r in self._jur_rules for k in r.kinds}
 
     def _ctx(self, r: Rule, case: Case | None = None, cases: Sequence[Case] = ()) -> Context:
-        return Context(rule=r, org=self.org, cal=self.cal, jurisdiction=self.org.jurisdiction, case=case, cases=cases)
+        return Context(r, self.org, self.cal, self.org.jurisdiction, "", _NO_PARAMS, case, cases, [])
 
     def case_violations(self, case: Case) -> list[Violation]:
         """Violations of case-scoped rules in one case."""
@@ -118,14 +122,17 @@ class Evaluator:
         pack = pack_in_force(self.org, case.opened_at)
         if pack is None:
             return out
+        chain = pack_chain(pack)  # once per case, not per rule
         for r in self._by_kind.get(case.kind, ()):
-            cited = citing_pack(pack, r.citations)
+            cited = next((p for p in chain if p in r.citations), None)
             if cited is None:
                 continue
             ctx = self._ctx(r, case)
             ctx.pack, ctx.params = cited, r.params_for(cited)
-            out.violations.extend(self._stamp(r, cited, f, case.kind) for f in r.check(ctx))
-            out.unjudged.extend(self._unjudged(r, cited, n, case.kind) for n in ctx.unjudged)
+            for f in r.check(ctx):
+                out.violations.append(self._stamp(r, cited, f, case.kind))
+            for n in ctx.unjudged:
+                out.unjudged.append(self._unjudged(r, cited, n, case.kind))
         out.violations = _dedupe(out.violations)
         return out
 
@@ -218,6 +225,8 @@ class Evaluator:
 
 def _dedupe(vs: list[Violation]) -> list[Violation]:
     """Several findings with one key get distinct, still deterministic ids."""
+    if len({v.id for v in vs}) == len(vs):  # the usual case: every id distinct
+        return vs
     seen: dict[str, int] = {}
     out: list[Violation] = []
     for v in vs:

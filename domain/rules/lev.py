@@ -716,18 +716,17 @@ def lev_cover_conflict(ctx: Context) -> Iterator[Finding]:
             leaves.append((c, lv, s, e))
     # only leaves that overlap in time can conflict: compare each with the earlier-starting ones still open
     order = sorted(range(len(leaves)), key=lambda i: leaves[i][2])
-    overlapping: dict[int, list[int]] = {}
+    earlier: dict[int, set[int]] = {j: set() for j in range(len(leaves))}  # overlapping leaves of a lower index
     active: list[int] = []
     for i in order:
         s_i = leaves[i][2]
         active = [k for k in active if leaves[k][3] > s_i]
-        overlapping[i] = list(active)
+        for k in active:
+            earlier[max(i, k)].add(min(i, k))
         active.append(i)
     for j, (cb, lb, sb, eb) in enumerate(leaves):
-        for k in range(j):
+        for k in sorted(earlier[j]):
             ca, la, sa, ea = leaves[k]
-            if k not in overlapping[j] and j not in overlapping[k]:
-                continue
             if la.person == lb.person or not (sa < eb and sb < ea):
                 continue
             at = max(sa, sb)

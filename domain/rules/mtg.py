@@ -1152,16 +1152,21 @@ def mtg_decision_followthrough(ctx: Context) -> Iterator[Finding]:
     decisions and items one-to-one), and clock obligations for jurisdiction rules.
     """
     tz = ctx.org.tz
-    meetings = [c for c in ctx.cases if c.kind == "meeting"]
-    latest = max((a.at for c in ctx.cases for a in c.acts), default=None)
+    meetings: list[Case] = []
+    latest: datetime | None = None
     by_source: dict[str, list[tuple[Case, Act]]] = {}
-    for s in ctx.cases:
-        reg = s.first("registered") if s.kind == "supervision" else None
-        if reg is not None and reg.get("source_case"):
-            by_source.setdefault(str(reg.get("source_case")), []).append((s, reg))
-    for m in meetings:
-        if _type(m) != "executive":
+    for c in ctx.cases:  # one pass: a spooled sequence decodes its cases on every pass
+        if c.acts:
+            last = max(a.at for a in c.acts)
+            latest = last if latest is None or last > latest else latest
+        if c.kind == "meeting":
+            if _type(c) == "executive":  # the meetings judged; a spooled case is held only if needed
+                meetings.append(c)
             continue
+        reg = c.first("registered") if c.kind == "supervision" else None
+        if reg is not None and reg.get("source_case"):
+            by_source.setdefault(str(reg.get("source_case")), []).append((c, reg))
+    for m in meetings:
         used: set[str] = set()
         for d in m.all("decided"):
             orig = deadline_end(d.get("deadline"), tz)
