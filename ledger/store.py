@@ -669,14 +669,8 @@ class Ledger:
         ``(case, kind, act, at_us, state)`` — what a reader may learn without decoding."""
         sql = self._jurisdiction_sql(jurisdiction, kinds, stop, batch, "c.kind AS kind, c.act AS a, c.at_us AS t, ")
 
-        def row(r: Any) -> tuple[str, str, str, int, bytes]:
-            return (
-                str(_col(r, "k", 0)),
-                str(_col(r, "kind", 2)),
-                str(_col(r, "a", 3)),
-                int(_col(r, "t", 4)),
-                bytes(_col(r, "state", 5)),
-            )
+        def row(r: Any) -> tuple[str, str, str, int, bytes]:  # a sqlite3.Row or a psycopg dict row: by name
+            return (r["k"], r["kind"], r["a"], r["t"], bytes(r["state"]))
 
         return self._paged_cases(*sql, batch, row=row)
 

@@ -169,16 +169,19 @@ class Judge:
         for the spool when ``spool``. Cases of jurisdictions not ``owns``-ed are skipped."""
         out = Judged()
         evaluators: dict[str, tuple[Evaluator, frozenset[str]]] = {}  # the org chart read once per call
+        skip = UNVIEWED_KINDS | {"org"}
         for group in groups:
             out.acts += len(group)
-            pairs = [(codec.decode(s), s) for s in group]
-            j = pairs[0][0].jurisdiction
+            acts = [codec.decode(s) for s in group]
+            j = acts[0].jurisdiction
             if owns is not None and not owns(j):
                 continue
-            keep = [(a, s) for a, s in pairs if a.kind != "org" and a.kind not in UNVIEWED_KINDS]
-            if not keep:
-                continue
-            c = Case.of([a for a, _s in keep])
+            if any(a.kind in skip for a in acts):  # (a case's acts are of its kind: all kept, or none)
+                kept = [(a, s) for a, s in zip(acts, group, strict=True) if a.kind not in skip]
+                if not kept:
+                    continue
+                acts, group = [a for a, _s in kept], [s for _a, s in kept]
+            c = Case.of(acts)
             if j not in evaluators:
                 evaluators[j] = self.evaluator(j)
             ev, kinds = evaluators[j]
@@ -188,7 +191,7 @@ class Judge:
             out.crows.append(case_row(case_state(c)))
             out.cases.append((j, c.id))
             if spool and c.kind in kinds:
-                out.spooled.append((j, codec.micros(c.opened_at), c.id, c.kind, [s for _a, s in keep]))
+                out.spooled.append((j, codec.micros(c.opened_at), c.id, c.kind, group))
         return out
 
     def jurisdiction(self, jurisdiction: str, spool: CaseSpool) -> Judged:

@@ -22,6 +22,8 @@ from ledger import codec
 
 #: Up to this many acts in a jurisdiction's spool, its cases are decoded once and kept in memory.
 IN_MEMORY_ACTS = 60_000
+#: Cases written to the spool in one statement.
+WRITE_BATCH = 500
 #: The spool database's page cache (KiB).
 CACHE_KIB = 8192
 
@@ -37,6 +39,8 @@ class CaseSpool:
             "n INTEGER NOT NULL, states BLOB NOT NULL, PRIMARY KEY (j, id))"
         )
         self._db.execute("CREATE INDEX spool_order ON spool (j, kind, opened, id)")
+        #: cases added, not yet written (written :data:`WRITE_BATCH` at a time)
+        self._pending: list[tuple[str, int, str, str, int, bytes]] = []
 
     def add(self, case: Case, states: Sequence[bytes]) -> None:
         """Keep one case (its acts' stored bytes, the acts the views read)."""
@@ -44,16 +48,22 @@ class CaseSpool:
 
     def add_raw(self, jurisdiction: str, opened_us: int, case: str, kind: str, states: Sequence[bytes]) -> None:
         """Keep one case known by its jurisdiction, opening time (µs), id and kind."""
-        self._db.execute(
-            "INSERT INTO spool VALUES (?, ?, ?, ?, ?, ?)",
-            (jurisdiction, opened_us, case, kind, len(states), marshal.dumps(list(states))),
-        )
+        self._pending.append((jurisdiction, opened_us, case, kind, len(states), marshal.dumps(list(states))))
+        if len(self._pending) >= WRITE_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._db.executemany("INSERT INTO spool VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self._pending = []
 
     def jurisdictions(self) -> list[str]:
+        self._flush()
         return [r[0] for r in self._db.execute("SELECT DISTINCT j FROM spool ORDER BY j")]
 
     def source(self, jurisdiction: str) -> SpoolSource:
         """The jurisdiction's spooled cases as a :class:`~domain.rules.engine.CaseSource`."""
+        self._flush()
         self._db.commit()
         return SpoolSource(self._db, jurisdiction)
 

@@ -223,7 +223,13 @@ class Case:
     def of(cls, acts: Sequence[Act]) -> Case:
         from domain.rules.corrections import effective_acts
 
-        ordered = sorted(acts, key=lambda a: (a.at, a.seq if a.seq is not None else 0))
+        ordered = list(acts)
+        prev: Act | None = None
+        for a in ordered:  # stored acts mostly come in business order already: sorted only when not
+            if prev is not None and (a.at < prev.at or (a.at == prev.at and (a.seq or 0) < (prev.seq or 0))):
+                ordered.sort(key=lambda a: (a.at, a.seq if a.seq is not None else 0))
+                break
+            prev = a
         first = ordered[0]
         return cls(first.jurisdiction, first.case, first.kind, ordered, effective_acts(ordered))
 
