@@ -292,15 +292,17 @@ class AuditProjection:
         with ledger.schema_lock():  # the tables of an open, one opener at a time
             self.tracking.create_table()
             self._drop_views_without_state()
+            self._ddl = [
+                s.replace(f"TABLE IF NOT EXISTS {VIOLATIONS} ", f"TABLE IF NOT EXISTS {self.t_v} ")
+                .replace(f"TABLE IF NOT EXISTS {CASES} ", f"TABLE IF NOT EXISTS {self.t_c} ")
+                .replace(f"TABLE IF NOT EXISTS {PENDING} ", f"TABLE IF NOT EXISTS {self.t_p} ")
+                .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
+                .replace(f" ON {CASES} ", f" ON {self.t_c} ")
+                for s in _DDL
+            ]
             with ledger.datastore.transaction(commit=True) as c:
-                for s in _DDL:
-                    c.execute(
-                        s.replace(f"TABLE IF NOT EXISTS {VIOLATIONS} ", f"TABLE IF NOT EXISTS {self.t_v} ")
-                        .replace(f"TABLE IF NOT EXISTS {CASES} ", f"TABLE IF NOT EXISTS {self.t_c} ")
-                        .replace(f"TABLE IF NOT EXISTS {PENDING} ", f"TABLE IF NOT EXISTS {self.t_p} ")
-                        .replace(f" ON {VIOLATIONS} ", f" ON {self.t_v} ")
-                        .replace(f" ON {CASES} ", f" ON {self.t_c} ")
-                    )
+                for s in self._ddl:
+                    c.execute(s)
                 for s in unjudged.ddl(self.t_u):
                     c.execute(s)
         self.judge = Judge(ledger)
@@ -616,6 +618,12 @@ class AuditProjection:
                 c.execute(f"DELETE FROM {t}")
             c.execute(led.sql(f"DELETE FROM {self.t_p} WHERE application_name=?"), [self.name])
             c.execute(led.sql(f"DELETE FROM {self.t_tracking} WHERE application_name=?"), [self.name])
+            # SQLite: the views' indexes built once at the end, not row by row (readers keep the
+            # committed views, indexes and all, until this transaction commits; PostgreSQL would
+            # lock them out for the whole rebuild instead)
+            indexes = [] if led.is_postgres else [s for s in self._ddl if s.startswith("CREATE INDEX")]
+            for s in indexes:
+                c.execute(f"DROP INDEX IF EXISTS {s.split()[5]}")
             for judged in self._units(units, stop, workers):
                 n += judged.acts
                 self._insert_spooled(c, judged, spool)
@@ -623,6 +631,8 @@ class AuditProjection:
                     progress(judged.acts)
             for j in spool.jurisdictions():  # one worker: the cases spooled on the way
                 self._insert(c, self.judge.jurisdiction(j, spool))
+            for s in indexes:
+                c.execute(s)
             self.tracking._insert_tracking(c, Tracking(self.name, stop))
         self._seen = self._tracked = stop
         led.analyze([self.t_v, self.t_c, self.t_u])

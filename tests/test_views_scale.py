@@ -247,3 +247,44 @@ def test_jurisdiction_rules_read_from_the_store_see_corrected_opening_times(
     flagged = [r[8] for r in stored if r[3] == "LEV-COVER-CONFLICT"]
     assert flagged == [v.case for v in in_memory if v.rule == "LEV-COVER-CONFLICT"] == [first["case"]]
     assert sorted(stored) == sorted(audit.violation_row(v, "jurisdiction") for v in in_memory)
+
+
+def _view_indexes(led: Ledger, p: AuditProjection) -> set[str]:
+    if led.is_postgres:
+        rows = led.query("SELECT indexname AS name FROM pg_indexes WHERE schemaname=?", [led.config.schema])
+    else:
+        rows = led.query("SELECT name FROM sqlite_master WHERE type='index'")
+    return {str(r["name"]) for r in rows if str(r["name"]).startswith(("ledger_violations", "ledger_cases"))}
+
+
+def test_a_rebuild_keeps_the_views_indexes_and_a_failed_one_leaves_the_views_as_they_were(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a rebuild builds the views' indexes once, after the rows, in its one transaction:
+    afterwards every index is there; a rebuild that fails half-way leaves the views — rows and
+    indexes — as they were."""
+    import_some(ledger, lines(60))
+    p = AuditProjection(ledger)
+    indexes = _view_indexes(ledger, p)
+    assert {"ledger_violations_unit", "ledger_cases_kind_list"} <= indexes
+    p.rebuild()
+    before = p.table_snapshot()
+    assert _view_indexes(ledger, p) == indexes and before[0]
+
+    units = 0
+    real = Judge.cases
+
+    def half(self: Judge, *a: object, **k: object) -> audit.Judged:
+        nonlocal units
+        units += 1
+        if units > 1:
+            raise RuntimeError("a worker died")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(audit, "UNIT_ACTS", 100)  # several units: the first judged, the next fails
+    monkeypatch.setattr(Judge, "cases", half)
+    with pytest.raises(RuntimeError, match="a worker died"):
+        AuditProjection(ledger).rebuild()
+    assert units == 2
+    assert _view_indexes(ledger, p) == indexes
+    assert p.table_snapshot() == before
