@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import zlib
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,6 +264,14 @@ def follower_name(partition: tuple[int, int] | None) -> str:
 def default_workers() -> int:
     """A rebuild's worker processes by default: the machine's cores."""
     return os.cpu_count() or 1
+
+
+def _taken(result: tuple[bool, Any]) -> Judged:
+    """A worker's result, or the error it raised."""
+    ok, value = result
+    if not ok:
+        raise value
+    return value
 
 
 class _ClaimedError(Exception):
@@ -661,14 +670,21 @@ class AuditProjection:
         ]
         ahead = 2 * workers + len(tasks)  # units in flight beside the jurisdictions' tasks
         tasks += [(_worker_unit, (lo, hi, stop)) for lo, hi in ranges]
+        # results taken as they come (the rows are the same in any order): a worker never
+        # waits for a long task of the other one to be taken first
+        done: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
         with ctx.Pool(workers, initializer=_worker_init, initargs=(self.ledger.config.url,)) as pool:
-            window: deque[Any] = deque()
+            flying = 0
             for f, args in tasks:
-                window.append(pool.apply_async(f, args))
-                if len(window) >= ahead:
-                    yield window.popleft().get()
-            while window:
-                yield window.popleft().get()
+                pool.apply_async(
+                    f, args, callback=lambda r: done.put((True, r)), error_callback=lambda e: done.put((False, e))
+                )
+                flying += 1
+                if flying >= ahead:
+                    yield _taken(done.get())
+                    flying -= 1
+            for _ in range(flying):
+                yield _taken(done.get())
 
     # ---- reading ------------------------------------------------------------------------
     def violations(self, **filters: Any) -> list[dict[str, Any]]:

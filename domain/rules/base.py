@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from domain.acts import Act
 from domain.calendar import WorkCalendar
@@ -205,6 +205,9 @@ class CannotJudge:
     unit: str | None
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class Case:
     """One case's acts in business order (案件), with corrections applied.
@@ -218,6 +221,17 @@ class Case:
     kind: str
     history: list[Act]
     acts: list[Act] = field(default_factory=list)
+    #: Readings several rules make of the case (its deadline in force, its responsible unit),
+    #: made once per case: :meth:`reading`.
+    _readings: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def reading(self, key: str, make: Callable[[], _T]) -> _T:
+        """What ``make`` reads of this case, made on first asking (the acts never change)."""
+        try:
+            return cast("_T", self._readings[key])
+        except KeyError:
+            value = self._readings[key] = make()
+            return value
 
     @classmethod
     def of(cls, acts: Sequence[Act]) -> Case:

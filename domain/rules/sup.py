@@ -48,6 +48,12 @@ MAX_WEEKS = 104
 # ---- shared readings -------------------------------------------------------------------
 def responsible_unit(c: Case, until: datetime | None = None) -> str | None:
     """The unit that must do the work (责任单位)."""
+    if until is None:
+        return c.reading("sup.responsible_unit", lambda: _responsible_unit(c, None))
+    return _responsible_unit(c, until)
+
+
+def _responsible_unit(c: Case, until: datetime | None) -> str | None:
     acts = [a for a in c.acts if until is None or a.at <= until]
     for a in reversed(acts):
         if a.act == "assigned" and a.get("to_unit"):
@@ -81,7 +87,14 @@ class DeadlineState:
 
 
 def deadline_state(c: Case, until: datetime | None = None) -> DeadlineState:
-    """Follow the item's deadline through assignment and extensions (see the module docstring)."""
+    """Follow the item's deadline through assignment and extensions (see the module docstring);
+    read once per case by the rules that ask (a reader must not change it)."""
+    if until is None:
+        return c.reading("sup.deadline_state", lambda: _deadline_state(c, None))
+    return _deadline_state(c, until)
+
+
+def _deadline_state(c: Case, until: datetime | None) -> DeadlineState:
     st = DeadlineState()
     reg = c.first("registered")
     if reg is not None and (until is None or reg.at <= until):
