@@ -58,6 +58,8 @@ PENDING = "ledger_view_pending"
 BULK_MIN = 50_000
 #: Reads advanced over in memory before the position is saved (a read changes no view).
 UNTRACKED_MAX = 5_000
+#: PostgreSQL: view rows written with COPY from this many on (fewer: one INSERT statement).
+COPY_MIN = 100
 #: Acts per unit of work of a rebuild (a worker judges one unit at a time).
 UNIT_ACTS = 20_000
 
@@ -580,23 +582,20 @@ class AuditProjection:
         self._insert(c, judged)
 
     def _insert(self, c: Any, judged: Judged) -> None:
-        led = self.ledger
-        if judged.vrows:
-            c.executemany(
-                led.sql(f"INSERT INTO {self.t_v} ({','.join(V_COLUMNS)}) VALUES ({','.join('?' * len(V_COLUMNS))})"),
-                judged.vrows,
-            )
-        if judged.crows:
-            c.executemany(
-                led.sql(f"INSERT INTO {self.t_c} ({','.join(C_COLUMNS)}) VALUES ({','.join('?' * len(C_COLUMNS))})"),
-                judged.crows,
-            )
-        if judged.urows:
-            cols = unjudged.COLUMNS
-            c.executemany(
-                led.sql(f"INSERT INTO {self.t_u} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"),
-                judged.urows,
-            )
+        for table, cols, rows in (
+            (self.t_v, V_COLUMNS, judged.vrows),
+            (self.t_c, C_COLUMNS, judged.crows),
+            (self.t_u, unjudged.COLUMNS, judged.urows),
+        ):
+            if not rows:
+                continue
+            if self.ledger.is_postgres and len(rows) >= COPY_MIN:  # COPY: no statement per row for the server
+                with c.copy(f"COPY {table} ({','.join(cols)}) FROM STDIN") as cp:
+                    for row in rows:
+                        cp.write_row(row)
+            else:
+                marks = ",".join("?" * len(cols))
+                c.executemany(self.ledger.sql(f"INSERT INTO {table} ({','.join(cols)}) VALUES ({marks})"), rows)
 
     def _delete_cases(self, c: Any, cases: Sequence[tuple[str, str]]) -> None:
         led = self.ledger
