@@ -103,8 +103,11 @@ async def principal(request: Request, creds: HTTPAuthorizationCredentials | None
     in its thread pool, and a hand-over to a worker thread and back costs more than the token's
     one indexed lookup in a SQLite file, which is done here on the event loop; each request then
     makes one hop to the thread pool, for its route. On PostgreSQL the lookup is a round trip
-    to the server, which would hold the event loop: it goes to the thread pool."""
-    if request.app.state.services.ledger.is_postgres:
+    to the server, which would hold the event loop: it goes to the thread pool — unless this
+    process read the token within its trust period (``TokenStore.trusted``, one second), which
+    needs no read at all."""
+    s = request.app.state.services
+    if s.ledger.is_postgres and not (creds is not None and s.tokens.trusted(creds.credentials)):
         return await run_in_threadpool(identify_caller, request, creds)
     return identify_caller(request, creds)
 

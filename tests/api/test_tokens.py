@@ -72,6 +72,39 @@ def test_revoked_and_unknown_tokens_are_told_apart(env: Env) -> None:
     assert r.status_code == 401 and "unknown token" in r.json()["error"]["message_en"]
 
 
+def test_a_token_read_is_trusted_for_a_second_and_a_revocation_elsewhere_counts_after_it(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """令牌信任期: a server process trusts a token it has read for one second — the same bearer
+    string reads nothing more from the database meanwhile; a revocation by another process
+    (``ledger token revoke``, another worker) counts once that second is over, one through this
+    process at once."""
+    tokens = env.services.tokens
+    tick = [100.0]
+    tokens.monotonic = lambda: tick[0]
+    reads: list[str] = []
+    real_get = tokens.get
+    monkeypatch.setattr(tokens, "get", lambda tid: reads.append(tid) or real_get(tid))
+    tok, secret = tokens.create("auditor")
+    h = {"Authorization": f"Bearer {secret}"}
+    for _ in range(3):
+        assert env.client.get("/cases", headers=h).status_code == 200
+    assert reads == [tok.id], "read once, then trusted"
+    TokenStore(env.services.ledger).revoke(tok.id)  # another process revokes it
+    tick[0] += 0.5
+    assert env.client.get("/cases", headers=h).status_code == 200  # still within the second
+    tick[0] += 0.5
+    r = env.client.get("/cases", headers=h)
+    assert r.status_code == 401 and "revoked" in r.json()["error"]["message_en"]
+    assert reads == [tok.id, tok.id]
+    other, secret2 = tokens.create("auditor")
+    h2 = {"Authorization": f"Bearer {secret2}"}
+    assert env.client.get("/cases", headers=h2).status_code == 200
+    tokens.revoke(other.id)  # through this process: refused at once
+    assert env.client.get("/cases", headers=h2).status_code == 401
+    assert env.client.get("/cases", headers={"Authorization": f"Bearer {other.id}.wrong"}).status_code == 401
+
+
 def test_token_create_takes_an_expiry_and_list_shows_it(db_url: str) -> None:
     with Ledger(db_url) as led:
         Importer(led).import_chart(COUNTY)
