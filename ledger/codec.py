@@ -83,7 +83,7 @@ def stored_bytes(body_bytes: bytes, recorded_at: datetime | str, seq: int) -> by
 def decode(state: bytes) -> Act:
     obj = orjson.loads(state)
     rec = obj.get("recorded_at")
-    return load_act(obj, recorded_at=datetime.fromisoformat(rec) if rec else None, seq=obj.get("seq"))
+    return load_act(obj, recorded_at=datetime.fromisoformat(rec) if rec else None, seq=obj.get("seq"), owned=True)
 
 
 def content_hash(ev: StoredEvent) -> str:
