@@ -83,10 +83,17 @@ def test_rebuild_over_two_worker_processes_gives_the_one_worker_tables(ledger: L
     assert p.position() == ledger.max_notification_id() and p.lag() == 0
 
 
-def test_spooled_cases_read_from_disk_give_the_same_tables(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("kept", ["on disk", "as bytes in memory"])
+def test_spooled_cases_read_back_one_by_one_give_the_same_tables(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, kept: str
+) -> None:
+    """Cases spooled beyond what is decoded once and kept (on disk beyond :data:`spool.MEMORY_BYTES`,
+    else as their bytes in memory), read back and decoded one by one, give the same tables."""
     import_some(ledger, lines(120))
     in_memory = reference(ledger)
     monkeypatch.setattr(spool, "IN_MEMORY_ACTS", 0)
+    if kept == "on disk":
+        monkeypatch.setattr(spool, "MEMORY_BYTES", 0)
     assert reference(ledger) == in_memory
 
 
@@ -197,21 +204,25 @@ def test_a_follower_far_behind_rebuilds(ledger: Ledger, monkeypatch: pytest.Monk
     assert p.table_snapshot() == reference(ledger)
 
 
-def test_a_spool_gives_cases_by_kind_in_opening_order_read_from_disk(
-    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("kept", ["on disk", "as bytes in memory"])
+def test_a_spool_gives_cases_by_kind_in_opening_order(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, kept: str
 ) -> None:
     from domain.rules.base import Case
     from ledger import codec
 
     import_some(ledger, lines(80))
     monkeypatch.setattr(spool, "IN_MEMORY_ACTS", 0)
+    if kept == "on disk":
+        monkeypatch.setattr(spool, "MEMORY_BYTES", 4096)  # a few cases in memory, then all moved to disk
     cases = [Case.of([codec.decode(s) for s in g]) for g in ledger.jurisdiction_cases("j-b")]
     with spool.CaseSpool() as sp:
         for c in cases:
             sp.add(c, [codec.encode_stored(a) for a in c.history])
+        assert sp.on_disk == (kept == "on disk")
         src = sp.source("j-b")
         leave = src.cases(["leave"])
-        assert isinstance(leave, spool.SpooledCases)
+        assert isinstance(leave, spool.SpooledCases if kept == "on disk" else spool.ListedCases)
         want = [c.id for c in sorted((c for c in cases if c.kind == "leave"), key=lambda c: (c.opened_at, c.id))]
         assert len(want) > 3 and [c.id for c in leave] == want
         assert len(leave) == len(want) and leave[0].id == want[0] and leave[-1].id == want[-1]
@@ -240,6 +251,7 @@ def test_jurisdiction_rules_read_from_the_store_see_corrected_opening_times(
     )
     import_some(ledger, [json.dumps(a, ensure_ascii=False) for a in rows])
     monkeypatch.setattr(spool, "IN_MEMORY_ACTS", 0)  # read back from disk, in the order it keeps
+    monkeypatch.setattr(spool, "MEMORY_BYTES", 0)
     judge = Judge(ledger)
     stored = judge.jurisdiction_from_store("j-b").vrows
     cases = [Case.of([codec.decode(s) for s in g]) for g in ledger.jurisdiction_cases("j-b")]
