@@ -62,11 +62,11 @@ def _fmt_delay(delta: timedelta) -> tuple[str, str]:
 
 def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
     """Findings for late responses, and for missing ones the clock has recorded as missed."""
-    missed = ctx.c.missed(ctx.rule.id)
+    missed: list[Act] | None = None  # read when a due has no response
     for d in dues:
-        extra = {**(d.extra or {}), **(d.term.detail() if d.term is not None else {})}
         if d.response is not None:
             if d.response.at > d.due:
+                extra = {**(d.extra or {}), **(d.term.detail() if d.term is not None else {})}
                 zh_late, en_late = _fmt_delay(d.response.at - d.due)
                 yield ctx.finding(
                     d.response.at,
@@ -80,6 +80,11 @@ def deadline_findings(ctx: Context, dues: Iterable[Due]) -> Iterator[Finding]:
                     **{"due": format_datetime(d.due), **extra},
                 )
             continue
+        if missed is None:
+            missed = ctx.c.missed(ctx.rule.id)
+        if not missed:
+            continue
+        extra = {**(d.extra or {}), **(d.term.detail() if d.term is not None else {})}
         for m in missed:
             if d.term is not None and m.at < d.due:
                 continue  # recorded for a due that an extension or a suspension has since moved
