@@ -142,14 +142,11 @@ class MemorySource:
         return self._kinds.get(case)
 
 
-class ListedCases(Sequence[Case]):
-    """A read-only sequence of cases kept as their acts' bytes, decoded as they are read."""
+class _DecodedOnRead(Sequence[Case]):
+    """A read-only sequence of cases decoded as they are read (never all at once)."""
 
-    def __init__(self, states: list[list[bytes]]) -> None:
-        self._states = states
-
-    def __len__(self) -> int:
-        return len(self._states)
+    def _case_at(self, i: int) -> Case:
+        raise NotImplementedError
 
     @overload
     def __getitem__(self, i: int) -> Case: ...
@@ -159,15 +156,28 @@ class ListedCases(Sequence[Case]):
 
     def __getitem__(self, i: int | slice) -> Any:
         if isinstance(i, slice):
-            return [_decoded(s) for s in self._states[i]]
+            return [self._case_at(k) for k in range(len(self))[i]]
+        return self._case_at(range(len(self))[i])
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+class ListedCases(_DecodedOnRead):
+    """Cases kept in memory as their acts' bytes, decoded as they are read."""
+
+    def __init__(self, states: list[list[bytes]]) -> None:
+        self._states = states
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def _case_at(self, i: int) -> Case:
         return _decoded(self._states[i])
 
     def __iter__(self) -> Iterator[Case]:
         for s in self._states:
             yield _decoded(s)
-
-    def __bool__(self) -> bool:
-        return bool(self._states)
 
 
 class SpoolSource:
@@ -193,9 +203,8 @@ class SpoolSource:
         return str(row[0]) if row else None
 
 
-class SpooledCases(Sequence[Case]):
-    """A read-only sequence of spooled cases of some kinds, in (opened, id) order, decoded as they
-    are read (never all at once)."""
+class SpooledCases(_DecodedOnRead):
+    """Spooled cases of some kinds on disk, in (opened, id) order, decoded as they are read."""
 
     def __init__(self, db: sqlite3.Connection, jurisdiction: str, kinds: tuple[str, ...]) -> None:
         self._db = db
@@ -211,20 +220,9 @@ class SpooledCases(Sequence[Case]):
     def __len__(self) -> int:
         return self._len
 
-    @overload
-    def __getitem__(self, i: int) -> Case: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Case]: ...
-
-    def __getitem__(self, i: int | slice) -> Any:
-        if isinstance(i, slice):
-            return [self[k] for k in range(self._len)[i]]
-        return _case(next(self._rows(range(self._len)[i], 1)))
+    def _case_at(self, i: int) -> Case:
+        return _case(next(self._rows(i, 1)))
 
     def __iter__(self) -> Iterator[Case]:
         for blob in self._rows(0, self._len):
             yield _case(blob)
-
-    def __bool__(self) -> bool:
-        return self._len > 0
