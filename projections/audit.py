@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -36,6 +37,7 @@ from eventsourcing.persistence import DatabaseError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
+from domain.errors import LedgerError
 from domain.rules.base import Case, Violation
 from domain.rules.corrections import CORRECTING_ACTS
 from domain.rules.engine import Evaluator
@@ -208,7 +210,8 @@ class Judge:
 
     def jurisdiction_from_store(self, jurisdiction: str, *, stop: int | None = None) -> Judged:
         """The jurisdiction-wide rules over the cases of the kinds they read, as stored (their
-        acts up to notification ``stop``), spooled on disk on the way."""
+        acts up to notification ``stop``), spooled on the way in their opening order, which the
+        chain's act times give without decoding them (but for a case with a correction)."""
         _ev, kinds = self.evaluator(jurisdiction)
         read = sorted(kinds - UNVIEWED_KINDS)
         with CaseSpool() as spool:
@@ -266,14 +269,6 @@ def follower_name(partition: tuple[int, int] | None) -> str:
 def default_workers() -> int:
     """A rebuild's worker processes by default: the machine's cores."""
     return os.cpu_count() or 1
-
-
-def _taken(result: tuple[bool, Any]) -> Judged:
-    """A worker's result, or the error it raised."""
-    ok, value = result
-    if not ok:
-        raise value
-    return value
 
 
 class _ClaimedError(Exception):
@@ -670,20 +665,28 @@ class AuditProjection:
         ahead = 2 * workers + len(tasks)  # units in flight beside the jurisdictions' tasks
         tasks += [(_worker_unit, (lo, hi, stop)) for lo, hi in ranges]
         # results taken as they come (the rows are the same in any order): a worker never
-        # waits for a long task of the other one to be taken first
-        done: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
-        with ctx.Pool(workers, initializer=_worker_init, initargs=(self.ledger.config.url,)) as pool:
-            flying = 0
-            for f, args in tasks:
-                pool.apply_async(
-                    f, args, callback=lambda r: done.put((True, r)), error_callback=lambda e: done.put((False, e))
-                )
-                flying += 1
-                if flying >= ahead:
-                    yield _taken(done.get())
-                    flying -= 1
-            for _ in range(flying):
-                yield _taken(done.get())
+        # waits for a long task of the other one to be taken first. A worker that dies (killed,
+        # out of memory) breaks the pool: every task still owed fails, and so does the rebuild —
+        # its transaction rolled back, the views as they were — rather than wait for it forever.
+        with ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_worker_init, initargs=(self.ledger.config.url,)
+        ) as pool:
+            flying: set[Future[Judged]] = set()
+            try:
+                for f, args in tasks:
+                    flying.add(pool.submit(f, *args))
+                    while len(flying) >= ahead:
+                        done, flying = wait(flying, return_when=FIRST_COMPLETED)
+                        yield from (d.result() for d in done)
+                while flying:
+                    done, flying = wait(flying, return_when=FIRST_COMPLETED)
+                    yield from (d.result() for d in done)
+            except BrokenProcessPool as e:
+                raise LedgerError(
+                    "重建视图的工作进程意外退出，重建未完成，视图保持原样",
+                    "a worker process of the rebuild ended unexpectedly: the rebuild is undone, the views are as they were",
+                    code="rebuild_failed",
+                ) from e
 
     # ---- reading ------------------------------------------------------------------------
     def violations(self, **filters: Any) -> list[dict[str, Any]]:

@@ -300,3 +300,35 @@ def test_a_rebuild_keeps_the_views_indexes_and_a_failed_one_leaves_the_views_as_
     assert units == 2
     assert _view_indexes(ledger, p) == indexes
     assert p.table_snapshot() == before
+
+
+def _die_on_second_unit(lo: int, hi: int | None, stop: int) -> audit.Judged:
+    """A rebuild unit whose worker is killed (SIGKILL) but on the first range of streams."""
+    import os
+    import signal
+
+    if lo != 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_worker_unit(lo, hi, stop)
+
+
+_real_worker_unit = audit._worker_unit
+
+
+@pytest.mark.skipif(__import__("sys").platform != "linux", reason="the killing unit reaches the workers by fork")
+def test_a_rebuild_whose_worker_is_killed_fails_and_leaves_the_views_as_they_were(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 of a rebuild's worker process: the rebuild fails with a clear error — it does not wait
+    for the dead worker's result forever — and its transaction is rolled back."""
+    from domain.errors import LedgerError
+
+    import_some(ledger, lines(60))
+    p = AuditProjection(ledger)
+    p.rebuild()
+    before = p.table_snapshot()
+    monkeypatch.setattr(audit, "_worker_unit", _die_on_second_unit)  # forked workers inherit it
+    with pytest.raises(LedgerError) as e:
+        AuditProjection(ledger).rebuild(workers=2)
+    assert e.value.code == "rebuild_failed" and "ended unexpectedly" in e.value.message_en
+    assert p.table_snapshot() == before and p.lag() == 0

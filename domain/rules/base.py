@@ -251,11 +251,7 @@ class Case:
     def unit(self) -> str | None:
         """The unit the case belongs to: the unit of its first act recorded (案件归属,
         :func:`domain.ownership.owner_of` — an act backdated later does not move it); read once."""
-        try:
-            return cast("str | None", self._readings["unit"])
-        except KeyError:
-            unit = self._readings["unit"] = owner_of(self.history)
-            return unit
+        return self.reading("unit", lambda: owner_of(self.history))
 
     @property
     def opened_at(self) -> datetime:
