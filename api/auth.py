@@ -107,17 +107,21 @@ async def principal(request: Request, creds: HTTPAuthorizationCredentials | None
     process read the token within its trust period (``TokenStore.trusted``, one second), which
     needs no read at all."""
     s = request.app.state.services
-    if s.ledger.is_postgres and not (creds is not None and s.tokens.trusted(creds.credentials)):
+    known = s.tokens.trusted(creds.credentials) if creds is not None and creds.credentials else None
+    if s.ledger.is_postgres and known is None:
         return await run_in_threadpool(identify_caller, request, creds)
-    return identify_caller(request, creds)
+    return identify_caller(request, creds, known)
 
 
-def identify_caller(request: Request, creds: HTTPAuthorizationCredentials | None) -> Principal:
-    """The authenticated caller, or 401 saying why (unknown, revoked, expired, unbound clerk)."""
+def identify_caller(
+    request: Request, creds: HTTPAuthorizationCredentials | None, known: Token | None = None
+) -> Principal:
+    """The authenticated caller, or 401 saying why (unknown, revoked, expired, unbound clerk);
+    ``known``: the caller's token, already trusted (not looked up again)."""
     if creds is None or not creds.credentials:
         raise unauthorized()
     s = request.app.state.services
-    tok = s.tokens.identify(creds.credentials)
+    tok = known or s.tokens.identify(creds.credentials)
     if tok is None:
         raise unauthorized("未认证：令牌无效", "not authenticated: unknown token")
     status = tok.status(s.now())

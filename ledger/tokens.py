@@ -233,13 +233,16 @@ class TokenStore:
             return False
         self.ledger.execute(f"UPDATE {self.table} SET revoked_at=? WHERE id=?", [format_datetime(now or utcnow()), tid])
         for key in [k for k, (t, _at) in list(self._trusted.items()) if t.id == tid]:
-            self._trusted.pop(key, None)
+            self._trusted.pop(key, None)  # (a request thread may add beside: the list is a copy)
         return True
 
     def trusted(self, bearer: str) -> Token | None:
         """The token of this bearer string if this process read it less than
         :attr:`trust_seconds` ago (no database read), else None."""
-        hit = self._trusted.get(hash_secret(bearer))
+        return self._trusted_by(hash_secret(bearer))
+
+    def _trusted_by(self, key: str) -> Token | None:
+        hit = self._trusted.get(key)
         if hit is None or self.monotonic() - hit[1] >= self.trust_seconds:
             return None
         return hit[0]
@@ -247,7 +250,8 @@ class TokenStore:
     def identify(self, bearer: str) -> Token | None:
         """The stored token whose bearer string this is (active, revoked or expired), or None
         (:meth:`trusted` first: a token read within its trust period is not read again)."""
-        tok = self.trusted(bearer)
+        key = hash_secret(bearer)
+        tok = self._trusted_by(key)
         if tok is not None:
             return tok
         tid, sep, secret = bearer.strip().partition(".")
@@ -259,7 +263,7 @@ class TokenStore:
         if self.trust_seconds > 0:
             if len(self._trusted) >= TRUSTED_MAX:
                 self._trusted.clear()
-            self._trusted[hash_secret(bearer)] = (tok, self.monotonic())
+            self._trusted[key] = (tok, self.monotonic())
         return tok
 
     def authenticate(self, bearer: str, *, now: datetime | None = None) -> Token | None:
