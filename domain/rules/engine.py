@@ -92,7 +92,13 @@ class Evaluator:
             self.rules = (*RULES, *custom)
         self._by_kind: dict[str, list[Rule]] = defaultdict(list)
         self._jur_rules: list[Rule] = []
+        # Only the rules some pack the jurisdiction ever adopted cites (with the packs each
+        # extends): another regulation's rules can never judge its acts, so their cases are
+        # never read for them (a county under one regulation reads no other's cases)
+        citable = {pid for p in self.org.packs for pid in pack_chain(p.pack)}
         for r in self.rules:
+            if citable.isdisjoint(r.citations):
+                continue
             if r.scope == "jurisdiction":
                 self._jur_rules.append(r)
             else:
