@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from api.access import check_case_read, list_filter
 from api.auth import READERS, Principal, require
 from api.errors import COMMON, R404, invalid, parse_time
+from api.jsonbody import json_body
 from api.models import CasesPage, CaseView, TimelineOut
 from api.routing import OneHopRoute
 from api.services import Services, act_out, decode_cursor, encode_cursor, services
@@ -71,10 +72,12 @@ def list_cases(
         {"kind": kind, "unit": unit, "open": open, "jurisdiction": jurisdiction, "cursor": cursor},
         [j] if j else None,
     )
-    return {
-        "items": rows,
-        "next_cursor": encode_cursor(rows[-1]["jurisdiction"], rows[-1]["case"]) if more and rows else None,
-    }
+    return json_body(
+        {
+            "items": rows,
+            "next_cursor": encode_cursor(rows[-1]["jurisdiction"], rows[-1]["case"]) if more and rows else None,
+        }
+    )
 
 
 def _open_case(s: Services, p: Principal, case: str, jurisdiction: str | None) -> tuple[str, str]:
@@ -105,14 +108,16 @@ def get_timeline(
     s.log_access(
         p, f"/cases/{case_id}/timeline", {"jurisdiction": j, "as_of": as_of, "recorded_as_of": recorded_as_of}, [j]
     )
-    return {
-        "jurisdiction": j,
-        "case": case_id,
-        "kind": kind,
-        "as_of": format_datetime(t_as_of) if t_as_of else None,
-        "recorded_as_of": format_datetime(t_rec) if t_rec else None,
-        "timeline": [act_out(a) for a in acts],
-    }
+    return json_body(
+        {
+            "jurisdiction": j,
+            "case": case_id,
+            "kind": kind,
+            "as_of": format_datetime(t_as_of) if t_as_of else None,
+            "recorded_as_of": format_datetime(t_rec) if t_rec else None,
+            "timeline": [act_out(a) for a in acts],
+        }
+    )
 
 
 @router.get(
@@ -134,13 +139,16 @@ def get_case(
     j, kind = _open_case(s, p, case_id, jurisdiction)
     r = replay(s.ledger, j, case_id, as_of=t_as_of, recorded_as_of=t_rec)
     s.log_access(p, f"/cases/{case_id}", {"jurisdiction": j, "as_of": as_of, "recorded_as_of": recorded_as_of}, [j])
-    return {
-        "jurisdiction": j,
-        "case": case_id,
-        "kind": kind,
-        "version": s.case_version(j, case_id),
-        "as_of": r["as_of"],
-        "recorded_as_of": r["recorded_as_of"],
-        "state": r["state"],
-        "violations": r["violations"],
-    }
+    return json_body(
+        {
+            "jurisdiction": j,
+            "case": case_id,
+            "kind": kind,
+            "version": s.case_version(j, case_id),
+            "as_of": r["as_of"],
+            "recorded_as_of": r["recorded_as_of"],
+            "state": r["state"],
+            # (as the model documents them: a follow-up status, not read here)
+            "violations": [{**v, "status": v.get("status")} for v in r["violations"]],
+        }
+    )

@@ -15,7 +15,7 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Path, Query
 
 from api.access import list_filter, may_read_violation
 from api.auth import FOLLOWERS, READERS, Principal, require
@@ -31,6 +31,7 @@ from api.errors import (
     not_found,
     parse_time,
 )
+from api.jsonbody import json_body
 from api.models import BulletinOut, FollowupIn, FollowupOut, JustifyIn, UnjudgedOut, ViolationDetail, ViolationsPage
 from api.queries import month_bulletin
 from api.routing import OneHopRoute
@@ -65,7 +66,6 @@ def _strip(v: dict[str, Any], status: str | None) -> dict[str, Any]:
     "/violations", summary="Violations by filter, ordered by business time (paged)", response_model=ViolationsPage
 )
 def list_violations(
-    response: Response,
     rule: str | None = None,
     family: str | None = None,
     pack: str | None = None,
@@ -178,16 +178,18 @@ def list_violations(
         for st in (pack_status(s.ledger.org(x), s.now()) for x in ([j] if j else s.ledger.jurisdictions()))
         if not st.judged
     ]
+    headers = {}
     if unjudged:
-        response.headers[UNJUDGED_HEADER] = ", ".join(
-            f"{quote(st.jurisdiction, safe='')}={st.state}" for st in unjudged
-        )
-    return {
-        "items": [_strip(v, st) for v, st in items],
-        "next_cursor": nxt,
-        "unjudged": [st.as_dict() for st in unjudged],
-        "unjudged_acts": unjudged_view.counts(proj, **counted) if status is None and state is None else {},
-    }
+        headers[UNJUDGED_HEADER] = ", ".join(f"{quote(st.jurisdiction, safe='')}={st.state}" for st in unjudged)
+    return json_body(
+        {
+            "items": [_strip(v, st) for v, st in items],
+            "next_cursor": nxt,
+            "unjudged": [st.as_dict() for st in unjudged],
+            "unjudged_acts": unjudged_view.counts(proj, **counted) if status is None and state is None else {},
+        },
+        headers,
+    )
 
 
 @router.get(

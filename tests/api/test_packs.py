@@ -14,6 +14,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.models import ViolationsPage
 from api.routes.violations import UNJUDGED_HEADER
 from ledger.mapping import import_mapped
 from tests.api.conftest import Env
@@ -69,6 +70,7 @@ def test_get_violations_says_which_jurisdiction_is_not_judged_and_why(claims: En
     assert st["jurisdiction"] == JURISDICTION and st["state"] == "failed" and st["pack"] == "claims-rules"
     assert st["error"]["field"] == "within" and "does not compile" in st["message_en"]
     assert r.headers[UNJUDGED_HEADER] == f"{JURISDICTION}=failed"
+    assert ViolationsPage.model_validate(body).model_dump(mode="json") == body  # as documented
 
 
 # ---- POST /packs/diff ------------------------------------------------------------------------------
