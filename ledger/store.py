@@ -181,14 +181,16 @@ class Ledger:
         """An originator id as the backend stores it."""
         return u if self.is_postgres else u.hex
 
-    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+    def query(self, statement: str, params: Sequence[Any] = (), *, binary: bool = False) -> list[Any]:
         """The rows of one read-only statement, on this thread's read connection in autocommit
         mode (a statement is its own snapshot): one round trip on PostgreSQL, not a pool
-        checkout with BEGIN, the statement and ROLLBACK."""
+        checkout with BEGIN, the statement and ROLLBACK. ``binary``: PostgreSQL sends the
+        columns in its binary format (the bulk reads of acts' bytes: no hex text to make and
+        parse, a quarter less CPU on each side)."""
         if self.is_postgres:
             conn = self._pg_reader()
             try:
-                return conn.execute(self.sql(statement), list(params)).fetchall()
+                return conn.execute(self.sql(statement), list(params), binary=binary).fetchall()
             except psycopg.Error as e:  # the library's error classes, as its own reads raise
                 if conn.broken or isinstance(e, psycopg.OperationalError):
                     self._drop_reader(conn)  # the next read opens a fresh connection
@@ -704,7 +706,7 @@ class Ledger:
         current: Any = None
         group: list[Any] = []
         while True:
-            rows = self.query(sql, [*head, *after, *tail])
+            rows = self.query(sql, [*head, *after, *tail], binary=True)
             for r in rows:
                 k = _col(r, "k", 0)
                 if k != current:
@@ -728,6 +730,7 @@ class Ledger:
                 f"SELECT originator_id, state FROM {self.t_events} "
                 f"WHERE originator_id IN ({','.join('?' * len(chunk))}) ORDER BY originator_id, originator_version",
                 chunk,
+                binary=True,
             )
             for r in rows:
                 out[_col(r, "originator_id", 0)].append(bytes(_col(r, "state", 1)))
