@@ -186,7 +186,7 @@ class Ledger:
         mode (a statement is its own snapshot): one round trip on PostgreSQL, not a pool
         checkout with BEGIN, the statement and ROLLBACK. ``binary``: PostgreSQL sends the
         columns in its binary format (the bulk reads of acts' bytes: no hex text to make and
-        parse, a quarter less CPU on each side)."""
+        parse — a quarter less of this process's CPU reading them)."""
         if self.is_postgres:
             conn = self._pg_reader()
             try:

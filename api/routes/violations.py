@@ -178,7 +178,7 @@ def list_violations(
         for st in (pack_status(s.ledger.org(x), s.now()) for x in ([j] if j else s.ledger.jurisdictions()))
         if not st.judged
     ]
-    headers = {}
+    headers: dict[str, str] = {}
     if unjudged:
         headers[UNJUDGED_HEADER] = ", ".join(f"{quote(st.jurisdiction, safe='')}={st.state}" for st in unjudged)
     return json_body(
