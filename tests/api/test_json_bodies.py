@@ -50,3 +50,16 @@ def test_case_view_and_timeline_are_as_documented(seeded: Env, query: str) -> No
     timeline = seeded.get(f"/cases/LEV-1/timeline{query}").json()
     assert [a["id"] for a in timeline["timeline"]] == ["l-1", "l-2"]
     _as_documented(TimelineOut, timeline)
+
+
+def test_violations_page_carries_each_violations_follow_up_status(seeded: Env) -> None:
+    """Each violation of a page carries its follow-up status (督查跟踪), in either order, on both backends."""
+    first = seeded.get("/violations").json()["items"][0]["id"]
+    assert seeded.post(f"/violations/{first}/acknowledge", json={"note": "已收到"}).status_code == 201
+    body = seeded.get("/violations").json()
+    _as_documented(ViolationsPage, body)
+    statuses = {v["id"]: v["status"] for v in body["items"]}
+    assert statuses.pop(first) == "acknowledged" and set(statuses.values()) == {"open"}
+    desc = seeded.get("/violations", params={"sort": "desc"}).json()["items"]
+    assert [v["id"] for v in desc] == list(reversed([v["id"] for v in body["items"]]))
+    assert {v["id"]: v["status"] for v in desc}[first] == "acknowledged"
