@@ -115,7 +115,7 @@ def violations_sql(
 def query_violations(p: AuditProjection, **filters: Any) -> list[dict[str, Any]]:
     """Violations by filter (those of :func:`violations_sql`), as dicts."""
     q = violations_sql(p, **filters)
-    return [] if q is None else [_violation(r) for r in p.ledger.query(*q)]
+    return [] if q is None else [_violation(r) for r in p.ledger.query(*q, tuples=True)]
 
 
 C_FIELDS = C_COLUMNS
@@ -180,7 +180,7 @@ def cases_sql(
 def query_cases(p: AuditProjection, **filters: Any) -> list[dict[str, Any]]:
     """Case states by filter (those of :func:`cases_sql`), as dicts."""
     q = cases_sql(p, **filters)
-    return [] if q is None else [_case(r) for r in p.ledger.query(*q)]
+    return [] if q is None else [_case(r) for r in p.ledger.query(*q, tuples=True)]
 
 
 def violations_by_family(p: AuditProjection) -> dict[str, int]:
