@@ -26,9 +26,9 @@ def _statements(monkeypatch: pytest.MonkeyPatch, ledger: Ledger) -> list[str]:
     seen: list[str] = []
     real: Callable[..., Any] = ledger.query
 
-    def counting(sql: str, params: Any = ()) -> Any:
+    def counting(sql: str, params: Any = (), **how: Any) -> Any:
         seen.append(sql)
-        return real(sql, params)
+        return real(sql, params, **how)
 
     monkeypatch.setattr(ledger, "query", counting)
     return seen
