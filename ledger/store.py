@@ -194,10 +194,8 @@ class Ledger:
         if self.is_postgres:
             conn = self._pg_reader()
             try:
-                if tuples:
-                    cur = conn.cursor(row_factory=tuple_row)
-                    return cur.execute(self.sql(statement), list(params), binary=binary).fetchall()
-                return conn.execute(self.sql(statement), list(params), binary=binary).fetchall()
+                cur = conn.cursor(row_factory=tuple_row) if tuples else conn.cursor()
+                return cur.execute(self.sql(statement), list(params), binary=binary).fetchall()
             except psycopg.Error as e:  # the library's error classes, as its own reads raise
                 if conn.broken or isinstance(e, psycopg.OperationalError):
                     self._drop_reader(conn)  # the next read opens a fresh connection
