@@ -614,7 +614,9 @@ class AuditProjection:
         spool's index); ``workers`` > 1 judges units of the stream in that many processes."""
         led = self.ledger
         stop = led.max_notification_id()
-        units = min(4096, max(1, -(-stop // UNIT_ACTS), 2 * workers if workers > 1 else 1))
+        # at least 8 units a worker: the last unit to finish leaves the other workers idle for
+        # at most an eighth of their share (2 a worker: 100 000 acts took 1.86 s, 8: 1.76 s)
+        units = min(4096, max(1, -(-stop // UNIT_ACTS), 8 * workers if workers > 1 else 1))
         n = 0
         with CaseSpool() as spool, led.datastore.transaction(commit=True) as c:
             for t in (self.t_u, self.t_v, self.t_c):

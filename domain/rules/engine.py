@@ -85,10 +85,13 @@ class Evaluator:
         #: The jurisdiction's own packs that do not compile (pack id → error): their cases go unjudged.
         self.pack_errors: dict[str, PackError] = {}
         if self.rules is None:
-            from domain.rules.custom import compile_custom
             from domain.rules.registry import RULES
 
-            custom, self.pack_errors = compile_custom(self.org.custom_packs)
+            custom: list[Rule] = []
+            if self.org.custom_packs:  # (the YAML compiler loaded only for a jurisdiction that has packs of its own)
+                from domain.rules.custom import compile_custom
+
+                custom, self.pack_errors = compile_custom(self.org.custom_packs)
             self.rules = (*RULES, *custom)
         self._by_kind: dict[str, list[Rule]] = defaultdict(list)
         self._jur_rules: list[Rule] = []
